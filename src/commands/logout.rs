@@ -1,0 +1,76 @@
+//! `crmauth logout [--all] [--revoke]`
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::LogoutArgs;
+use crate::context::Context;
+use crate::error::NotLoggedIn;
+use crate::profile::ProfilesFile;
+use crate::provider::Revocation;
+use crate::session::Session;
+use crate::store::SecretStore;
+
+pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
+    let profiles = ctx.profiles().load()?;
+    let store = ctx.store();
+    let names: Vec<String> = if args.all {
+        profiles.profiles.keys().cloned().collect()
+    } else {
+        let name = ctx.profile_name(&profiles);
+        if profiles.get(&name).is_none() && store.load_raw(&name)?.is_none() {
+            return Err(NotLoggedIn { profile: name }.into());
+        }
+        vec![name]
+    };
+    for name in &names {
+        if args.revoke {
+            revoke(ctx, store.as_ref(), &profiles, name)?;
+        }
+        store.delete(name)?;
+        ctx.profiles().update(|file| {
+            file.remove(name);
+            Ok(())
+        })?;
+        ctx.note(format!("Logged out of profile '{name}'"));
+    }
+    if names.is_empty() {
+        ctx.note("No profiles to log out of");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn revoke(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    profiles: &ProfilesFile,
+    name: &str,
+) -> Result<()> {
+    let session = match Session::load(store, profiles, name) {
+        Ok(session) => session,
+        // Nothing stored to revoke: the local clean-up still happens.
+        Err(err) if err.downcast_ref::<NotLoggedIn>().is_some() => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    let http = ctx.http()?;
+    let outcome =
+        session
+            .profile
+            .provider
+            .protocol()
+            .revoke(&http, &session.profile, &session.credential)?;
+    match outcome {
+        Revocation::Revoked => {
+            ctx.note(format!("Revoked the credential of '{name}' on the server"))
+        }
+        Revocation::AlreadyInvalid(reason) => ctx.warn(format!(
+            "the server already considered the credential of '{name}' invalid ({reason})"
+        )),
+        Revocation::Unsupported => ctx.warn(format!(
+            "{} documents no way to revoke a credential; logging out locally only",
+            session.profile.provider.as_str()
+        )),
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! The global options resolved once: config dir, store, profile, verbosity,
+//! HTTP settings. Commands get what they need from here.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+
+use crate::cli::GlobalArgs;
+use crate::error::UsageError;
+use crate::http::{DEFAULT_TIMEOUT, Http, HttpSettings};
+use crate::profile::{self, FALLBACK_PROFILE, ProfileRepo, ProfilesFile};
+use crate::store::file::FileStore;
+use crate::store::keyring::KeyringStore;
+use crate::store::{SecretStore, StoreKind};
+
+pub struct Context {
+    pub config_dir: PathBuf,
+    is_default_dir: bool,
+    pub store_kind: StoreKind,
+    explicit_profile: Option<String>,
+    pub verbose: bool,
+    pub quiet: bool,
+    timeout: Duration,
+    cacert: Option<PathBuf>,
+}
+
+impl Context {
+    pub fn from_args(args: &GlobalArgs) -> Result<Self> {
+        let default_dir = default_config_dir();
+        let config_dir = match &args.config_dir {
+            Some(dir) if dir.as_os_str().is_empty() => {
+                return Err(UsageError::new("--config-dir must not be empty").into());
+            }
+            Some(dir) => std::path::absolute(dir)
+                .with_context(|| format!("cannot resolve config dir {}", dir.display()))?,
+            None => default_dir.clone().ok_or_else(|| {
+                UsageError::new("cannot find a config directory for this user")
+                    .with_hint("pass --config-dir DIR or set CRMAUTH_CONFIG_DIR")
+            })?,
+        };
+        let is_default_dir = default_dir.as_deref() == Some(config_dir.as_path());
+        if let Some(name) = &args.profile {
+            profile::validate_name(name)?;
+        }
+        Ok(Self {
+            config_dir,
+            is_default_dir,
+            store_kind: args.store.unwrap_or(StoreKind::Keyring),
+            explicit_profile: args.profile.clone(),
+            verbose: args.verbose,
+            quiet: args.quiet,
+            timeout: args
+                .timeout
+                .map(Duration::from_secs)
+                .unwrap_or(DEFAULT_TIMEOUT),
+            cacert: args.cacert.clone(),
+        })
+    }
+
+    pub fn profiles(&self) -> ProfileRepo {
+        ProfileRepo::new(&self.config_dir)
+    }
+
+    /// `-p`/`CRMAUTH_PROFILE`, else the default profile, else `default`.
+    pub fn profile_name(&self, profiles: &ProfilesFile) -> String {
+        self.explicit_profile
+            .clone()
+            .or_else(|| profiles.default.clone())
+            .unwrap_or_else(|| FALLBACK_PROFILE.to_string())
+    }
+
+    pub fn store(&self) -> Box<dyn SecretStore> {
+        self.store_of(self.store_kind)
+    }
+
+    pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
+        match kind {
+            StoreKind::Keyring => {
+                Box::new(KeyringStore::new(&self.config_dir, self.is_default_dir))
+            }
+            StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
+        }
+    }
+
+    /// A short description of where secrets live, for `whoami`.
+    pub fn store_location(&self) -> String {
+        match self.store_kind {
+            StoreKind::Keyring => format!(
+                "keyring (service {})",
+                KeyringStore::new(&self.config_dir, self.is_default_dir).service()
+            ),
+            StoreKind::File => {
+                format!("file {}", FileStore::new(&self.config_dir).path().display())
+            }
+        }
+    }
+
+    /// Built only by commands that talk to a server: `token` on a fresh
+    /// credential never pays for TLS set-up.
+    pub fn http(&self) -> Result<Http> {
+        Ok(Http::new(HttpSettings {
+            timeout: self.timeout,
+            ca_bundle: self.cacert.clone(),
+            verbose: self.verbose,
+        })?)
+    }
+
+    pub fn lock_path(&self, profile: &str) -> PathBuf {
+        self.config_dir
+            .join("locks")
+            .join(format!("{profile}.lock"))
+    }
+
+    /// A remark for people (notices, progress); silenced by `-q`.
+    pub fn note(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", message.as_ref());
+        }
+    }
+
+    pub fn warn(&self, message: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("warning: {}", message.as_ref());
+        }
+    }
+
+    /// Said whenever a secret is written to the plain file store.
+    pub fn notice_file_store(&self) {
+        if self.store_kind == StoreKind::File {
+            self.note(format!(
+                "note: secret written to {} (plain file, mode 0600; --store keyring keeps it in the OS keyring)",
+                FileStore::new(&self.config_dir).path().display()
+            ));
+        }
+    }
+}
+
+pub fn default_config_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("crmauth"))
+}

@@ -1,0 +1,68 @@
+//! Atomic writes and advisory lock files in the config dir.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes `contents` to `path` so that readers see the old file or the new one,
+/// never a torn mix: temp file in the same dir, fsync, rename. The temp file is
+/// created 0600 and keeps that mode.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    create_private_dir(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".crmauth-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|err| err.error)?;
+    if let Ok(dir) = File::open(dir) {
+        // Makes the rename itself durable; not all platforms can fsync a dir.
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// Creates the config dir (and parents) readable only by the user.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// An exclusive advisory lock held until dropped. The kernel releases it when
+/// the process dies, so a killed process never leaves a lock that blocks.
+#[derive(Debug)]
+pub struct FileLock {
+    file: File,
+}
+
+impl FileLock {
+    pub fn acquire(path: &Path) -> io::Result<Self> {
+        if let Some(dir) = path.parent() {
+            create_private_dir(dir)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)?;
+        file.lock()?;
+        Ok(Self { file })
+    }
+}
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}

@@ -1,0 +1,410 @@
+//! The one configured HTTP client: timeouts, user agent, proxies from the
+//! environment, the system trust store plus `--cacert`, a 1 MiB answer limit,
+//! no redirects, and `-v` request logging with every secret redacted.
+//!
+//! Errors never include ureq's own texts, which can quote the URL (and so a
+//! password in a query string).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+use crate::error::{Classify, Exit};
+use crate::secret::Secret;
+
+pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const USER_AGENT: &str = concat!("crmauth/", env!("CARGO_PKG_VERSION"));
+
+/// Form and query fields whose values may appear in `-v` logs.
+const LOGGABLE_FIELDS: &[&str] = &[
+    "grant_type",
+    "username",
+    "scope",
+    "client_id",
+    "token_type_hint",
+    "type",
+    "DISPLAY_NAME",
+];
+
+#[derive(Debug, Error)]
+pub enum HttpError {
+    #[error("{method} {url}: timed out after {seconds} s")]
+    Timeout {
+        method: &'static str,
+        url: String,
+        seconds: u64,
+    },
+    #[error("{method} {url}: {reason}")]
+    Unreachable {
+        method: &'static str,
+        url: String,
+        reason: String,
+    },
+    #[error("{method} {url}: the answer is larger than 1 MiB")]
+    TooLarge { method: &'static str, url: String },
+    #[error("cannot read CA bundle {path}: {reason}")]
+    CaBundle { path: PathBuf, reason: String },
+    #[error("invalid URL {0}")]
+    BadUrl(String),
+}
+
+impl Classify for HttpError {
+    fn exit(&self) -> Exit {
+        match self {
+            Self::CaBundle { .. } | Self::BadUrl(_) => Exit::Usage,
+            _ => Exit::Network,
+        }
+    }
+}
+
+/// A field of a form body or query string.
+pub enum Field<'a> {
+    Plain(&'a str),
+    Secret(&'a Secret),
+}
+
+impl Field<'_> {
+    fn value(&self) -> &str {
+        match self {
+            Field::Plain(value) => value,
+            Field::Secret(secret) => secret.expose(),
+        }
+    }
+}
+
+/// Encodes `fields` as `application/x-www-form-urlencoded`, each value exactly once.
+pub fn encode_form(fields: &[(&str, Field<'_>)]) -> Secret {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, field) in fields {
+        serializer.append_pair(name, field.value());
+    }
+    Secret::new(serializer.finish())
+}
+
+/// What `-v` shows of a form or query: safe fields as they are, the rest redacted.
+fn describe_fields(fields: &[(&str, Field<'_>)]) -> String {
+    fields
+        .iter()
+        .map(|(name, field)| match field {
+            Field::Plain(value) if LOGGABLE_FIELDS.contains(name) => format!("{name}={value}"),
+            _ => format!("{name}=[redacted]"),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub timeout: Duration,
+    pub ca_bundle: Option<PathBuf>,
+    pub verbose: bool,
+}
+
+pub struct Http {
+    agent: ureq::Agent,
+    settings: HttpSettings,
+}
+
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One request: URL (without query), query fields, optional form body, headers.
+pub struct Request<'a> {
+    pub method: Method,
+    pub url: &'a str,
+    pub query: &'a [(&'a str, Field<'a>)],
+    pub form: Option<&'a [(&'a str, Field<'a>)]>,
+    pub headers: &'a [(&'a str, Field<'a>)],
+}
+
+impl<'a> Request<'a> {
+    pub fn get(url: &'a str) -> Self {
+        Self {
+            method: Method::Get,
+            url,
+            query: &[],
+            form: None,
+            headers: &[],
+        }
+    }
+
+    pub fn post(url: &'a str) -> Self {
+        Self {
+            method: Method::Post,
+            ..Self::get(url)
+        }
+    }
+
+    pub fn query(mut self, query: &'a [(&'a str, Field<'a>)]) -> Self {
+        self.query = query;
+        self
+    }
+
+    pub fn form(mut self, form: &'a [(&'a str, Field<'a>)]) -> Self {
+        self.form = Some(form);
+        self
+    }
+
+    pub fn headers(mut self, headers: &'a [(&'a str, Field<'a>)]) -> Self {
+        self.headers = headers;
+        self
+    }
+}
+
+impl Http {
+    pub fn new(settings: HttpSettings) -> Result<Self, HttpError> {
+        let roots = root_certificates(settings.ca_bundle.as_deref())?;
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(settings.timeout)))
+            .timeout_global(Some(settings.timeout))
+            .user_agent(USER_AGENT)
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .tls_config(TlsConfig::builder().root_certs(roots).build())
+            .build();
+        Ok(Self {
+            agent: config.new_agent(),
+            settings,
+        })
+    }
+
+    pub fn send(&self, request: &Request<'_>) -> Result<Answer, HttpError> {
+        let method = request.method.as_str();
+        let full_url = if request.query.is_empty() {
+            request.url.to_string()
+        } else {
+            format!("{}?{}", request.url, encode_form(request.query).expose())
+        };
+        let shown_url = if request.query.is_empty() {
+            request.url.to_string()
+        } else {
+            format!("{}?{}", request.url, describe_fields(request.query))
+        };
+        let started = Instant::now();
+        let result = self.execute(request, &full_url);
+        if self.settings.verbose {
+            let elapsed = started.elapsed().as_millis();
+            let form = request
+                .form
+                .map(|form| format!(" [{}]", describe_fields(form)))
+                .unwrap_or_default();
+            match &result {
+                Ok(answer) => eprintln!(
+                    "crmauth: {method} {shown_url}{form} -> {} ({elapsed} ms)",
+                    answer.status
+                ),
+                Err(_) => eprintln!("crmauth: {method} {shown_url}{form} -> failed ({elapsed} ms)"),
+            }
+        }
+        result.map_err(|failure| self.describe_failure(failure, method, shown_url))
+    }
+
+    fn execute(&self, request: &Request<'_>, full_url: &str) -> Result<Answer, ureq::Error> {
+        let mut response = match (&request.method, request.form) {
+            (Method::Get, _) => {
+                let mut builder = self.agent.get(full_url);
+                for (name, value) in request.headers {
+                    builder = builder.header(*name, value.value());
+                }
+                builder.call()?
+            }
+            (Method::Post, form) => {
+                let mut builder = self.agent.post(full_url);
+                for (name, value) in request.headers {
+                    builder = builder.header(*name, value.value());
+                }
+                match form {
+                    Some(form) => builder
+                        .content_type("application/x-www-form-urlencoded")
+                        .send(encode_form(form).expose())?,
+                    None => builder.send_empty()?,
+                }
+            }
+        };
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let status = response.status().as_u16();
+        let content_type = header("content-type");
+        let retry_after = header("retry-after");
+        let location = header("location");
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER_BYTES)
+            .read_to_vec()?;
+        Ok(Answer {
+            status,
+            content_type,
+            retry_after,
+            location,
+            body,
+        })
+    }
+
+    fn describe_failure(
+        &self,
+        failure: ureq::Error,
+        method: &'static str,
+        url: String,
+    ) -> HttpError {
+        let reason = match failure {
+            ureq::Error::Timeout(_) => {
+                return HttpError::Timeout {
+                    method,
+                    url,
+                    seconds: self.settings.timeout.as_secs(),
+                };
+            }
+            ureq::Error::BodyExceedsLimit(_) => return HttpError::TooLarge { method, url },
+            ureq::Error::HostNotFound => "host not found".to_string(),
+            ureq::Error::ConnectionFailed => "connection failed".to_string(),
+            ureq::Error::Io(err) => match err.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                std::io::ErrorKind::TimedOut => {
+                    return HttpError::Timeout {
+                        method,
+                        url,
+                        seconds: self.settings.timeout.as_secs(),
+                    };
+                }
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
+                    "the connection closed before the answer was complete".to_string()
+                }
+                kind => format!("network error ({kind})"),
+            },
+            ureq::Error::Tls(reason) => format!("TLS error: {reason}"),
+            ureq::Error::Rustls(err) => format!("TLS error: {err}"),
+            ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => {
+                "the proxy refused or failed the connection".to_string()
+            }
+            ureq::Error::BadUri(_) | ureq::Error::Http(_) => "invalid URL".to_string(),
+            ureq::Error::Decompress(..) => "the answer could not be decompressed".to_string(),
+            ureq::Error::Protocol(_) => "the server did not answer valid HTTP".to_string(),
+            ureq::Error::BodyStalled => "the server stopped sending".to_string(),
+            _ => "request failed".to_string(),
+        };
+        HttpError::Unreachable {
+            method,
+            url,
+            reason,
+        }
+    }
+}
+
+/// The system trust store (which honours `SSL_CERT_FILE`) plus the user's CA bundle.
+fn root_certificates(ca_bundle: Option<&Path>) -> Result<RootCerts, HttpError> {
+    let mut certificates: Vec<Certificate<'static>> = rustls_native_certs::load_native_certs()
+        .certs
+        .into_iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    if let Some(path) = ca_bundle {
+        let pem = std::fs::read(path).map_err(|err| HttpError::CaBundle {
+            path: path.to_path_buf(),
+            reason: err.to_string(),
+        })?;
+        let before = certificates.len();
+        for item in ureq::tls::parse_pem(&pem) {
+            if let Ok(ureq::tls::PemItem::Certificate(cert)) = item {
+                certificates.push(cert);
+            }
+        }
+        if certificates.len() == before {
+            return Err(HttpError::CaBundle {
+                path: path.to_path_buf(),
+                reason: "no PEM certificate in it".to_string(),
+            });
+        }
+    }
+    Ok(RootCerts::new_with_certs(&certificates))
+}
+
+/// `https://h/platform/` + `/connect/token` -> `https://h/platform/connect/token`.
+pub fn join_url(base: &str, path: &str) -> String {
+    format!("{}{}", base.trim_end_matches('/'), path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_encoded_exactly_once() {
+        let password = Secret::new("p@ss&w=rd+%20é \"q\"");
+        let body = encode_form(&[
+            ("grant_type", Field::Plain("password")),
+            ("password", Field::Secret(&password)),
+        ]);
+        assert_eq!(
+            body.expose(),
+            "grant_type=password&password=p%40ss%26w%3Drd%2B%2520%C3%A9+%22q%22"
+        );
+    }
+
+    #[test]
+    fn logs_show_only_safe_fields() {
+        let secret = Secret::new("s3cret");
+        let shown = describe_fields(&[
+            ("grant_type", Field::Plain("password")),
+            ("password", Field::Secret(&secret)),
+            ("refresh_token", Field::Plain("rt")),
+        ]);
+        assert_eq!(
+            shown,
+            "grant_type=password&password=[redacted]&refresh_token=[redacted]"
+        );
+    }
+
+    #[test]
+    fn endpoints_join_without_double_slashes() {
+        assert_eq!(
+            join_url("https://h/platform/", "/connect/token"),
+            "https://h/platform/connect/token"
+        );
+        assert_eq!(join_url("https://h", "/Token"), "https://h/Token");
+    }
+}

@@ -1,0 +1,220 @@
+//! Values the user gives: secrets from stdin, env or a hidden prompt; plain
+//! values from flags or a prompt; URL checks. A missing value without a
+//! terminal is a usage error naming the flag and the variable.
+
+use std::io::{self, IsTerminal, Read};
+
+use dialoguer::console::Term;
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input, Password, Select};
+
+use crate::error::UsageError;
+use crate::provider::ProviderKind;
+use crate::secret::Secret;
+
+/// Larger stdin is not a secret anyone typed or piped on purpose.
+const MAX_STDIN_SECRET: u64 = 64 * 1024;
+
+/// Where a secret may come from, in order: `--FLAG-stdin`, the env var, a prompt.
+pub struct SecretSource<'a> {
+    pub from_stdin: bool,
+    pub stdin_flag: &'a str,
+    pub env_var: &'a str,
+    pub prompt: &'a str,
+}
+
+/// Whether prompts can be shown: stdin and stderr are terminals.
+pub fn interactive() -> bool {
+    io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
+pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
+    if source.from_stdin {
+        return read_stdin_secret(source.stdin_flag);
+    }
+    if let Ok(value) = std::env::var(source.env_var) {
+        let secret = Secret::new(value);
+        if secret.is_empty() {
+            return Err(UsageError::new(format!(
+                "{} is set but empty",
+                source.env_var
+            )));
+        }
+        return Ok(secret);
+    }
+    if interactive() {
+        let value = Password::with_theme(&ColorfulTheme::default())
+            .with_prompt(source.prompt)
+            .interact_on(&Term::stderr())
+            .map_err(|_| UsageError::new(format!("{}: no input", source.prompt)))?;
+        let secret = Secret::new(value);
+        if secret.is_empty() {
+            return Err(UsageError::new(format!(
+                "{} must not be empty",
+                source.prompt
+            )));
+        }
+        return Ok(secret);
+    }
+    Err(UsageError::new(format!(
+        "{} is required: pass {} or set {}",
+        source.prompt.to_lowercase(),
+        source.stdin_flag,
+        source.env_var
+    )))
+}
+
+/// All of stdin, less one trailing `\n` or `\r\n`, nothing else.
+fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .take(MAX_STDIN_SECRET + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| UsageError::new(format!("{flag}: cannot read standard input: {err}")))?;
+    if bytes.len() as u64 > MAX_STDIN_SECRET {
+        return Err(UsageError::new(format!(
+            "{flag}: standard input is larger than {} KiB",
+            MAX_STDIN_SECRET / 1024
+        )));
+    }
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| UsageError::new(format!("{flag}: standard input is not UTF-8")))?;
+    if text.ends_with("\r\n") {
+        text.truncate(text.len() - 2);
+    } else if text.ends_with('\n') {
+        text.truncate(text.len() - 1);
+    }
+    let secret = Secret::new(text);
+    if secret.is_empty() {
+        return Err(UsageError::new(format!("{flag}: standard input is empty")));
+    }
+    Ok(secret)
+}
+
+/// A plain value: the flag's, else a prompt on a terminal, else a usage error.
+pub fn plain_value(
+    given: Option<String>,
+    flag: &str,
+    prompt: &str,
+    default: Option<&str>,
+) -> Result<String, UsageError> {
+    if let Some(value) = given {
+        return Ok(value);
+    }
+    if interactive() {
+        let theme = ColorfulTheme::default();
+        let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt);
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        return input
+            .interact_on(&Term::stderr())
+            .map_err(|_| UsageError::new(format!("{prompt}: no input")));
+    }
+    if let Some(default) = default {
+        return Ok(default.to_string());
+    }
+    Err(UsageError::new(format!(
+        "{} is required: pass {flag}",
+        prompt.to_lowercase()
+    )))
+}
+
+/// The provider: the flag's, else a select prompt on a terminal.
+pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError> {
+    if let Some(kind) = given {
+        return Ok(kind);
+    }
+    if interactive() {
+        let items: Vec<String> = ProviderKind::ALL
+            .iter()
+            .map(|kind| format!("{:<9} {}", kind.as_str(), kind.description()))
+            .collect();
+        let index = Select::with_theme(&ColorfulTheme::default())
+            .with_prompt("Provider")
+            .items(&items)
+            .default(0)
+            .interact_on(&Term::stderr())
+            .map_err(|_| UsageError::new("provider: no input"))?;
+        return ProviderKind::ALL
+            .get(index)
+            .copied()
+            .ok_or_else(|| UsageError::new("provider: no input"));
+    }
+    Err(UsageError::new(
+        "the provider is required: pass --provider virtuous|virto|vertical",
+    ))
+}
+
+/// Accepts `https://` URLs, and `http://` only for loopback hosts unless the
+/// user allowed it. Credentials and fragments in the URL are refused.
+pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> {
+    let url = url::Url::parse(text).map_err(|err| {
+        UsageError::new(format!("invalid URL '{text}': {err}"))
+            .with_hint("give the full base URL, e.g. https://crm.example.com")
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(UsageError::new(
+            "the URL must not contain a user name or password",
+        ));
+    }
+    if url.fragment().is_some() || url.query().is_some() {
+        return Err(UsageError::new(format!(
+            "the URL must not contain a query or fragment: '{}'",
+            url.origin().ascii_serialization()
+        )));
+    }
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(UsageError::new(format!(
+                "refusing plain http:// to {}: credentials would cross the network unencrypted",
+                url.host_str().unwrap_or("?")
+            ))
+            .with_hint("use https://, or pass --allow-http if you really mean it"));
+        }
+        other => {
+            return Err(UsageError::new(format!(
+                "unsupported URL scheme '{other}': use https://"
+            )));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(UsageError::new(format!("invalid URL '{text}': no host")));
+    }
+    Ok(text.to_string())
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        assert!(validate_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(validate_url("http://127.5.0.1", false).is_ok());
+        assert!(validate_url("http://localhost/x", false).is_ok());
+        assert!(validate_url("http://[::1]:99", false).is_ok());
+        assert!(validate_url("http://crm.example.com", false).is_err());
+        assert!(validate_url("http://crm.example.com", true).is_ok());
+        assert!(validate_url("https://crm.example.com/platform", false).is_ok());
+    }
+
+    #[test]
+    fn odd_urls_are_refused() {
+        assert!(validate_url("crm.example.com", false).is_err());
+        assert!(validate_url("https://u:p@crm.example.com", false).is_err());
+        assert!(validate_url("https://crm.example.com/#frag", false).is_err());
+        assert!(validate_url("ftp://crm.example.com", false).is_err());
+    }
+}

@@ -1,0 +1,72 @@
+//! crmauth: parse, dispatch, map errors to exit codes — nothing else.
+
+mod cli;
+mod commands;
+mod context;
+#[allow(dead_code)] // the OAuth issue uses the builders
+mod credential;
+mod error;
+mod files;
+#[allow(dead_code)] // the provider issues use all of it
+mod http;
+#[allow(dead_code)] // prompts for login
+mod input;
+mod output;
+mod profile;
+#[allow(dead_code)] // the provider issues use all of it
+mod provider;
+mod secret;
+mod session;
+#[allow(dead_code)]
+mod store;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::{Classify, Exit, NotImplemented, NotLoggedIn, UsageError};
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(Exit::Usage.code())
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            let (exit, hint) = classify(&err);
+            eprintln!("error: {err:#}");
+            if let Some(hint) = hint {
+                eprintln!("help: {hint}");
+            }
+            ExitCode::from(exit.code())
+        }
+    }
+}
+
+/// The exit code and next step of the first typed error in the chain.
+fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
+    fn of<E: Classify + std::error::Error + 'static>(
+        cause: &(dyn std::error::Error + 'static),
+    ) -> Option<(Exit, Option<String>)> {
+        cause.downcast_ref::<E>().map(|e| (e.exit(), e.hint()))
+    }
+    err.chain()
+        .find_map(|cause| {
+            of::<UsageError>(cause)
+                .or_else(|| of::<NotLoggedIn>(cause))
+                .or_else(|| of::<NotImplemented>(cause))
+                .or_else(|| of::<profile::ProfileError>(cause))
+                .or_else(|| of::<store::StoreError>(cause))
+                .or_else(|| of::<provider::ProviderError>(cause))
+                .or_else(|| of::<http::HttpError>(cause))
+        })
+        .unwrap_or((Exit::Failure, None))
+}

@@ -1,0 +1,280 @@
+//! Rendering for people and scripts: token formats, `whoami`, the profiles
+//! table, RFC 3339 and relative times.
+
+use comfy_table::{ContentArrangement, Table, presets};
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::TokenFormat;
+use crate::credential::CredentialKind;
+use crate::profile::Profile;
+use crate::provider::authorization_value;
+use crate::secret::Secret;
+
+pub const HEADER_NAME: &str = "Authorization";
+
+/// What `token` prints. Built only when the user asked for the secret.
+pub struct TokenView<'a> {
+    pub profile: &'a str,
+    pub provider: &'a str,
+    pub kind: CredentialKind,
+    pub token: &'a Secret,
+    pub expires_at: Option<Timestamp>,
+}
+
+#[derive(Serialize)]
+struct TokenJson<'a> {
+    profile: &'a str,
+    provider: &'a str,
+    kind: &'a str,
+    token: &'a str,
+    token_type: Option<&'a str>,
+    header: String,
+    header_name: &'a str,
+    header_value: &'a str,
+    expires_at: Option<String>,
+    expires_in: Option<i64>,
+}
+
+/// The text `token` prints on stdout for `format`.
+pub fn render_token(view: &TokenView<'_>, format: TokenFormat) -> Secret {
+    let header_value = authorization_value(view.kind, view.token);
+    let header = format!("{HEADER_NAME}: {}", header_value.expose());
+    let text = match format {
+        TokenFormat::Raw => format!("{}\n", view.token.expose()),
+        TokenFormat::Header => format!("{header}\n"),
+        TokenFormat::Env => format!(
+            "CRMAUTH_TOKEN={}\nCRMAUTH_AUTHORIZATION={}\n",
+            shell_quote(view.token.expose()),
+            shell_quote(header_value.expose())
+        ),
+        TokenFormat::Json => {
+            let json = TokenJson {
+                profile: view.profile,
+                provider: view.provider,
+                kind: view.kind.as_str(),
+                token: view.token.expose(),
+                token_type: match view.kind {
+                    CredentialKind::AuthToken => None,
+                    _ => Some("Bearer"),
+                },
+                header,
+                header_name: HEADER_NAME,
+                header_value: header_value.expose(),
+                expires_at: view.expires_at.map(rfc3339),
+                expires_in: view
+                    .expires_at
+                    .map(|at| at.as_second() - Timestamp::now().as_second()),
+            };
+            let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    Secret::new(text)
+}
+
+/// POSIX single quoting: safe with `eval` whatever the value holds.
+fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// RFC 3339 in UTC, to the second.
+pub fn rfc3339(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// "in 14 days", "expired 3 h ago", "never".
+pub fn relative(at: Option<Timestamp>, now: Timestamp) -> String {
+    let Some(at) = at else {
+        return "never".to_string();
+    };
+    let seconds = at.as_second() - now.as_second();
+    let amount = human_span(seconds.unsigned_abs());
+    if seconds >= 0 {
+        format!("in {amount}")
+    } else {
+        format!("expired {amount} ago")
+    }
+}
+
+fn human_span(seconds: u64) -> String {
+    let (value, unit) = match seconds {
+        0..120 => (seconds, "s"),
+        120..7200 => (seconds / 60, "min"),
+        7200..172_800 => (seconds / 3600, "h"),
+        _ => (seconds / 86_400, "days"),
+    };
+    format!("{value} {unit}")
+}
+
+/// `2026-12-08T10:00:00Z (in 14 days)`.
+pub fn absolute_and_relative(at: Option<Timestamp>, now: Timestamp) -> String {
+    match at {
+        None => "never".to_string(),
+        Some(time) => format!("{} ({})", rfc3339(time), relative(at, now)),
+    }
+}
+
+#[derive(Serialize)]
+pub struct WhoamiJson {
+    pub profile: String,
+    pub provider: String,
+    pub url: String,
+    pub user: Option<String>,
+    pub kind: String,
+    pub store: String,
+    pub obtained_at: String,
+    pub expires_at: Option<String>,
+    pub expires_in: Option<i64>,
+    pub has_refresh_token: bool,
+    pub refresh_expires_at: Option<String>,
+    pub scopes: Vec<String>,
+    pub jwt_claims: Option<Value>,
+}
+
+impl WhoamiJson {
+    pub fn render_text(&self, store_location: &str, now: Timestamp) -> String {
+        let parse = |text: &Option<String>| text.as_deref().and_then(|t| t.parse().ok());
+        let mut table = Table::new();
+        table.load_style(presets::NOTHING);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+        table.set_width(80);
+        let mut row = |key: &str, value: String| {
+            table.add_row(vec![key.to_string(), value]);
+        };
+        row("profile", self.profile.clone());
+        row("provider", self.provider.clone());
+        row("url", self.url.clone());
+        row("user", self.user.clone().unwrap_or_else(|| "-".to_string()));
+        row("kind", self.kind.clone());
+        row("store", store_location.to_string());
+        row(
+            "obtained",
+            absolute_and_relative(self.obtained_at.parse().ok(), now)
+                .replace("in ", "")
+                .replace("expired ", ""),
+        );
+        row(
+            "expires",
+            absolute_and_relative(parse(&self.expires_at), now),
+        );
+        row(
+            "refresh token",
+            if self.has_refresh_token {
+                match parse(&self.refresh_expires_at) {
+                    Some(at) => format!("yes, {}", absolute_and_relative(Some(at), now)),
+                    None => "yes".to_string(),
+                }
+            } else {
+                "no".to_string()
+            },
+        );
+        if !self.scopes.is_empty() {
+            row("scopes", self.scopes.join(" "));
+        }
+        if let Some(Value::Object(claims)) = &self.jwt_claims {
+            let shown = claims
+                .iter()
+                .map(|(key, value)| format!("{key}={}", claim_text(value)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            row("jwt claims", shown);
+        }
+        format!("{table}\n")
+    }
+}
+
+fn claim_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ProfileJson<'a> {
+    pub name: &'a str,
+    pub default: bool,
+    pub provider: &'a str,
+    pub url: &'a str,
+    pub user: Option<&'a str>,
+    pub kind: &'a str,
+    pub expires_at: Option<String>,
+}
+
+impl<'a> ProfileJson<'a> {
+    pub fn new(name: &'a str, profile: &'a Profile, is_default: bool) -> Self {
+        Self {
+            name,
+            default: is_default,
+            provider: profile.provider.as_str(),
+            url: &profile.url,
+            user: profile.user.as_deref(),
+            kind: profile.credential.kind.as_str(),
+            expires_at: profile.credential.expires_at.map(rfc3339),
+        }
+    }
+}
+
+pub fn profiles_table(rows: &[ProfileJson<'_>], now: Timestamp) -> String {
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    table.set_width(80);
+    table.set_header(vec![
+        "", "PROFILE", "PROVIDER", "URL", "USER", "KIND", "EXPIRES",
+    ]);
+    for row in rows {
+        let expires = row.expires_at.as_deref().and_then(|t| t.parse().ok());
+        table.add_row(vec![
+            if row.default { "*" } else { "" }.to_string(),
+            row.name.to_string(),
+            row.provider.to_string(),
+            row.url.to_string(),
+            row.user.unwrap_or("-").to_string(),
+            row.kind.to_string(),
+            relative(expires, now),
+        ]);
+    }
+    format!("{table}\n")
+}
+
+/// The claims of a JWT access token, decoded without verifying the signature
+/// (for display only); `None` for opaque tokens.
+pub fn jwt_claims(token: &Secret) -> Option<Value> {
+    jsonwebtoken::dangerous::insecure_decode_claims::<Value>(token.expose())
+        .ok()
+        .filter(Value::is_object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_values_survive_eval_whatever_they_hold() {
+        assert_eq!(shell_quote("a'b $x"), r"'a'\''b $x'");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Timestamp::from_second(1_000_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        let at = |s: i64| Timestamp::from_second(1_000_000 + s).ok();
+        assert_eq!(relative(at(14 * 86_400), now), "in 14 days");
+        assert_eq!(relative(at(-3 * 3600 - 5), now), "expired 3 h ago");
+        assert_eq!(relative(at(90), now), "in 90 s");
+        assert_eq!(relative(None, now), "never");
+    }
+
+    #[test]
+    fn opaque_tokens_have_no_claims() {
+        assert_eq!(jwt_claims(&Secret::new("opaque-token")), None);
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln";
+        assert_eq!(
+            jwt_claims(&Secret::new(jwt)),
+            Some(serde_json::json!({"sub": "bob"}))
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! `profiles.json`: the non-secret settings of every profile and the default.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::credential::CredentialInfo;
+use crate::error::{Classify, Exit};
+use crate::files::{self, FileLock};
+use crate::provider::ProviderKind;
+
+pub const PROFILES_FILE: &str = "profiles.json";
+const LOCK_FILE: &str = "profiles.lock";
+pub const FALLBACK_PROFILE: &str = "default";
+
+#[derive(Debug, Error)]
+pub enum ProfileError {
+    #[error("{path} is not valid: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error(
+        "invalid profile name '{0}': use letters, digits, '.', '_' and '-', not starting with '.'"
+    )]
+    InvalidName(String),
+    #[error("no profile named '{0}'")]
+    Unknown(String),
+}
+
+impl Classify for ProfileError {
+    fn exit(&self) -> Exit {
+        match self {
+            Self::Corrupt { .. } | Self::Io { .. } => Exit::Failure,
+            Self::InvalidName(_) => Exit::Usage,
+            Self::Unknown(_) => Exit::NotLoggedIn,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Corrupt { path, .. } => Some(format!(
+                "fix or remove {} (crmauth will not overwrite it)",
+                path.display()
+            )),
+            Self::Unknown(_) => Some("run 'crmauth profiles' to list profiles".to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Profile names become file names (lock files) and keyring accounts.
+pub fn validate_name(name: &str) -> Result<(), ProfileError> {
+    let valid = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(ProfileError::InvalidName(name.escape_debug().to_string()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub provider: ProviderKind,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub allow_http: bool,
+    pub credential: CredentialInfo,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct ProfilesFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl ProfilesFile {
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// Records a profile after a successful login; the first one becomes the
+    /// default when none is set.
+    pub fn insert(&mut self, name: &str, profile: Profile) {
+        self.profiles.insert(name.to_string(), profile);
+        if self.default.is_none() {
+            self.default = Some(name.to_string());
+        }
+    }
+
+    /// Forgets a profile; removing the default leaves no default.
+    pub fn remove(&mut self, name: &str) -> Option<Profile> {
+        if self.default.as_deref() == Some(name) {
+            self.default = None;
+        }
+        self.profiles.remove(name)
+    }
+
+    pub fn set_default(&mut self, name: &str) -> Result<(), ProfileError> {
+        if !self.profiles.contains_key(name) {
+            return Err(ProfileError::Unknown(name.to_string()));
+        }
+        self.default = Some(name.to_string());
+        Ok(())
+    }
+}
+
+/// Reads and writes `profiles.json` in one config dir.
+#[derive(Debug, Clone)]
+pub struct ProfileRepo {
+    dir: PathBuf,
+}
+
+impl ProfileRepo {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(PROFILES_FILE)
+    }
+
+    /// A missing file is an empty one; an unreadable or unparsable one is an error.
+    pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
+        let path = self.path();
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                return Ok(ProfilesFile::default());
+            }
+            Err(source) => {
+                return Err(ProfileError::Io {
+                    action: "read",
+                    path,
+                    source,
+                });
+            }
+        };
+        serde_json::from_str(&text).map_err(|err| ProfileError::Corrupt {
+            path,
+            reason: err.to_string(),
+        })
+    }
+
+    /// Read-modify-write under the config dir's lock so that two processes
+    /// updating different profiles never lose each other's change. A corrupt
+    /// file fails the load and is therefore never overwritten.
+    pub fn update<T>(
+        &self,
+        change: impl FnOnce(&mut ProfilesFile) -> Result<T, ProfileError>,
+    ) -> Result<T, ProfileError> {
+        let lock_path = self.dir.join(LOCK_FILE);
+        let _lock = FileLock::acquire(&lock_path).map_err(|source| ProfileError::Io {
+            action: "lock",
+            path: lock_path.clone(),
+            source,
+        })?;
+        let mut profiles = self.load()?;
+        let result = change(&mut profiles)?;
+        self.save(&profiles)?;
+        Ok(result)
+    }
+
+    fn save(&self, profiles: &ProfilesFile) -> Result<(), ProfileError> {
+        let path = self.path();
+        let mut json = serde_json::to_string_pretty(profiles).map_err(|err| ProfileError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(err),
+        })?;
+        json.push('\n');
+        files::write_atomic(&path, json.as_bytes()).map_err(|source| ProfileError::Io {
+            action: "write",
+            path,
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_are_safe_file_names() {
+        for good in ["default", "prod", "eu-west_2", "a.b", "X9"] {
+            assert!(validate_name(good).is_ok(), "{good}");
+        }
+        for bad in ["", ".hidden", "a/b", "..", "a b", "tab\t", "é"] {
+            assert!(validate_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}

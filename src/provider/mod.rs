@@ -1,0 +1,200 @@
+//! The providers: one file each, turning requests into `Credential`s and server
+//! answers into typed errors. A provider never prints and never touches the store.
+//!
+//! Adding a provider: a variant in [`ProviderKind`], a file implementing
+//! [`Provider`], and one line in [`ProviderKind::protocol`].
+
+pub mod oauth2;
+pub mod vertical;
+pub mod virto;
+pub mod virtuous;
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::credential::{Credential, CredentialKind};
+use crate::error::{Classify, Exit};
+use crate::http::{Http, HttpError};
+use crate::profile::Profile;
+use crate::secret::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// Virtuous CRM: OAuth password grant (with 2FA) or a static API key
+    Virtuous,
+    /// Virto Commerce (self-hosted): OAuth password or client_credentials grant
+    Virto,
+    /// Vertical CRM (Zoho-style, self-hosted): permanent auth tokens
+    Vertical,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 3] = [Self::Virtuous, Self::Virto, Self::Vertical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Virtuous => "virtuous",
+            Self::Virto => "virto",
+            Self::Vertical => "vertical",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Virtuous => "Virtuous CRM (OAuth password grant or API key)",
+            Self::Virto => "Virto Commerce (OAuth password or client credentials)",
+            Self::Vertical => "Vertical CRM, Zoho-style (permanent auth token)",
+        }
+    }
+
+    /// The URL used when the user gives none; self-hosted products have none.
+    pub fn default_url(self) -> Option<&'static str> {
+        match self {
+            Self::Virtuous => Some("https://api.virtuoussoftware.com"),
+            Self::Virto | Self::Vertical => None,
+        }
+    }
+
+    pub fn protocol(self) -> &'static dyn Provider {
+        match self {
+            Self::Virtuous => &virtuous::Virtuous,
+            Self::Virto => &virto::Virto,
+            Self::Vertical => &vertical::Vertical,
+        }
+    }
+}
+
+/// The `Authorization` header value for a credential: OAuth tokens and API keys
+/// as `Bearer`, whatever casing the server used for `token_type`; Vertical
+/// auth tokens bare.
+pub fn authorization_value(kind: CredentialKind, token: &Secret) -> Secret {
+    match kind {
+        CredentialKind::AuthToken => token.clone(),
+        _ => Secret::new(format!("Bearer {}", token.expose())),
+    }
+}
+
+/// What the user asked for at login; the provider picks what its grant needs.
+#[derive(Debug, Default)]
+pub struct LoginRequest {
+    pub url: String,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    pub otp: Option<Secret>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub scopes: Vec<String>,
+    pub display_name: Option<String>,
+}
+
+/// What `logout --revoke` achieved on the server.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Revocation {
+    Revoked,
+    /// The server already considered the credential invalid.
+    AlreadyInvalid(String),
+    /// The provider documents no way to revoke.
+    Unsupported,
+}
+
+#[derive(Debug, Error)]
+pub enum ProviderError {
+    /// The server said no: wrong password, invalid_grant, 401/403, RESULT=FALSE.
+    #[error("{what} was rejected by the server: {code}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Rejected {
+        what: &'static str,
+        code: String,
+        description: Option<String>,
+        hint: String,
+    },
+    /// Virtuous answered 202: a two-factor code is needed.
+    #[error("the server asks for a two-factor code")]
+    OtpRequired,
+    /// An answer the provider does not document (HTML, no access_token, 5xx, 3xx, 429...).
+    #[error("{0}")]
+    Unexpected(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("{0} is not implemented yet")]
+    NotImplemented(&'static str),
+}
+
+impl Classify for ProviderError {
+    fn exit(&self) -> Exit {
+        match self {
+            Self::Rejected { .. } => Exit::Rejected,
+            Self::OtpRequired | Self::Usage(_) => Exit::Usage,
+            Self::Unexpected(_) => Exit::Network,
+            Self::Http(err) => err.exit(),
+            Self::NotImplemented(_) => Exit::Failure,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Self::Rejected { hint, .. } => Some(hint.clone()),
+            Self::OtpRequired => {
+                Some("pass the code with --otp CODE or the CRMAUTH_OTP variable".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// One provider's protocol.
+pub trait Provider: Sync {
+    fn kind(&self) -> ProviderKind;
+
+    /// Obtains a new credential from what the user gave.
+    fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError>;
+
+    /// A new access token from the stored credential.
+    fn refresh(
+        &self,
+        http: &Http,
+        profile: &Profile,
+        credential: &Credential,
+    ) -> Result<Credential, ProviderError>;
+
+    /// Asks the server whether the credential still works.
+    fn verify(
+        &self,
+        http: &Http,
+        profile: &Profile,
+        credential: &Credential,
+    ) -> Result<(), ProviderError>;
+
+    /// Invalidates the credential on the server, where the provider allows it.
+    fn revoke(
+        &self,
+        http: &Http,
+        profile: &Profile,
+        credential: &Credential,
+    ) -> Result<Revocation, ProviderError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_auth_tokens_go_bare() {
+        let token = Secret::new("abc");
+        assert_eq!(
+            authorization_value(CredentialKind::ApiKey, &token).expose(),
+            "Bearer abc"
+        );
+        assert_eq!(
+            authorization_value(CredentialKind::OauthPassword, &token).expose(),
+            "Bearer abc"
+        );
+        assert_eq!(
+            authorization_value(CredentialKind::AuthToken, &token).expose(),
+            "abc"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The OS keyring through keyring-core: the pure-Rust zbus Secret Service
+//! store on Linux, the native stores on macOS and Windows.
+//!
+//! Every call runs on a worker thread under a 5 s deadline: a stopped or frozen
+//! Secret Service daemon otherwise blocks a D-Bus call forever. There is never
+//! a fallback to another store.
+
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::Duration;
+
+use keyring_core::api::CredentialStore;
+use keyring_core::{Entry, Error as KeyringError};
+
+use crate::secret::Secret;
+use crate::store::{SecretStore, StoreError, StoreKind};
+
+const DEADLINE: Duration = Duration::from_secs(5);
+const SERVICE: &str = "crmauth";
+
+pub struct KeyringStore {
+    service: String,
+}
+
+impl KeyringStore {
+    /// Entries use service `crmauth` for the default config dir and
+    /// `crmauth:<absolute dir>` otherwise, so config dirs never share secrets.
+    pub fn new(config_dir: &Path, is_default_dir: bool) -> Self {
+        let service = if is_default_dir {
+            SERVICE.to_string()
+        } else {
+            format!("{SERVICE}:{}", config_dir.display())
+        };
+        Self { service }
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn call<T: Send + 'static>(
+        &self,
+        profile: &str,
+        operation: impl FnOnce(&Entry) -> Result<T, KeyringError> + Send + 'static,
+    ) -> Result<T, KeyringError> {
+        let service = self.service.clone();
+        let account = profile.to_string();
+        let (sender, receiver) = mpsc::channel();
+        let spawned = thread::Builder::new()
+            .name("keyring".to_string())
+            .spawn(move || {
+                let result = open_platform_store()
+                    .and_then(|store| store.build(&service, &account, None))
+                    .and_then(|entry| operation(&entry));
+                // The receiver is gone only when the deadline passed.
+                let _ = sender.send(result);
+            });
+        if spawned.is_err() {
+            return Err(KeyringError::NotSupportedByStore(
+                "cannot start a worker thread".to_string(),
+            ));
+        }
+        match receiver.recv_timeout(DEADLINE) {
+            Ok(result) => result,
+            Err(_) => Err(KeyringError::NotSupportedByStore(format!(
+                "no answer within {} s",
+                DEADLINE.as_secs()
+            ))),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    Ok(zbus_secret_service_keyring_store::Store::new()?)
+}
+
+#[cfg(target_os = "macos")]
+fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+
+#[cfg(windows)]
+fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+    Err(KeyringError::NotSupportedByStore(
+        "no OS keyring is supported on this platform".to_string(),
+    ))
+}
+
+/// Keeps the real reason (D-Bus error text, "locked", deadline) but never the
+/// secret bytes some keyring errors carry.
+fn unavailable(err: KeyringError) -> StoreError {
+    let reason = match err {
+        KeyringError::PlatformFailure(inner) | KeyringError::NoStorageAccess(inner) => {
+            inner.to_string()
+        }
+        KeyringError::NotSupportedByStore(reason) => reason,
+        KeyringError::BadEncoding(_) => "the stored secret is not UTF-8".to_string(),
+        KeyringError::BadDataFormat(..) => "the stored secret is malformed".to_string(),
+        KeyringError::Ambiguous(items) => {
+            format!("{} keyring entries match; remove the extras", items.len())
+        }
+        other => other.to_string(),
+    };
+    StoreError::Unavailable(reason)
+}
+
+impl SecretStore for KeyringStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Keyring
+    }
+
+    fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
+        match self.call(profile, |entry| entry.get_password()) {
+            Ok(record) => Ok(Some(Secret::new(record))),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+
+    fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
+        let record = record.clone();
+        self.call(profile, move |entry| entry.set_password(record.expose()))
+            .map_err(unavailable)
+    }
+
+    fn delete(&self, profile: &str) -> Result<(), StoreError> {
+        match self.call(profile, |entry| entry.delete_credential()) {
+            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+            Err(err) => Err(unavailable(err)),
+        }
+    }
+}
