@@ -6,6 +6,7 @@
 //! [`server::FakeServer`] for `url()`, `requests()`, `fail_next()`, ...
 #![allow(dead_code, unused_imports)]
 
+pub mod crmauth;
 pub mod server;
 pub mod vertical;
 pub mod virto;

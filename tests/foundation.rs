@@ -1,0 +1,420 @@
+//! The foundation, end to end: API keys, `token` formats, `whoami`, profiles,
+//! logout, and the failures of local state and the secret store.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::crmauth::{Env, Store, stores};
+
+const KEY: &str = "vk_live_0123456789abcdef";
+
+fn with_key(store: Store) -> Env {
+    let env = Env::new(store);
+    env.secret(KEY);
+    env.run(&["apikey", "set", "--key-stdin"])
+        .stdin(&format!("{KEY}\n"))
+        .ok()
+        .stderr_has("Stored the API key for profile 'default'");
+    env
+}
+
+#[test]
+fn an_api_key_is_handed_out_in_every_format() {
+    for store in stores() {
+        let env = with_key(store);
+        env.run(&["token"])
+            .reveals()
+            .ok()
+            .stdout_is(&format!("{KEY}\n"))
+            .stderr_is_empty();
+        env.run(&["token", "--format", "header"])
+            .reveals()
+            .ok()
+            .stdout_is(&format!("Authorization: Bearer {KEY}\n"));
+        let json = env
+            .run(&["token", "--format", "json"])
+            .reveals()
+            .ok()
+            .json();
+        assert_eq!(json["profile"], "default");
+        assert_eq!(json["provider"], "virtuous");
+        assert_eq!(json["kind"], "api_key");
+        assert_eq!(json["token"], KEY);
+        assert_eq!(json["token_type"], "Bearer");
+        assert_eq!(json["header"], format!("Authorization: Bearer {KEY}"));
+        assert_eq!(json["header_name"], "Authorization");
+        assert_eq!(json["header_value"], format!("Bearer {KEY}"));
+        assert!(json["expires_at"].is_null() && json["expires_in"].is_null());
+        env.run(&["token", "--format", "env"])
+            .reveals()
+            .ok()
+            .stdout_is(&format!(
+                "CRMAUTH_TOKEN='{KEY}'\nCRMAUTH_AUTHORIZATION='Bearer {KEY}'\n"
+            ));
+    }
+}
+
+#[test]
+fn whoami_describes_the_profile_without_the_secret() {
+    for store in stores() {
+        let env = with_key(store);
+        let json = env.run(&["whoami", "--json"]).ok().json();
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for key in [
+            "profile",
+            "provider",
+            "url",
+            "user",
+            "kind",
+            "store",
+            "obtained_at",
+            "expires_at",
+            "expires_in",
+            "has_refresh_token",
+            "refresh_expires_at",
+            "scopes",
+            "jwt_claims",
+        ] {
+            assert!(keys.contains(&key), "whoami --json lacks {key}: {json}");
+        }
+        assert_eq!(json["kind"], "api_key");
+        assert_eq!(json["store"], store.name());
+        assert_eq!(json["url"], "https://api.virtuoussoftware.com");
+        assert_eq!(json["has_refresh_token"], false);
+        assert!(
+            json["obtained_at"]
+                .as_str()
+                .is_some_and(|t| t.ends_with('Z'))
+        );
+        env.run(&["whoami"])
+            .ok()
+            .stdout_has("api_key")
+            .stdout_has("virtuous");
+    }
+}
+
+#[test]
+fn profiles_lists_and_switches_the_default() {
+    let env = with_key(Store::File);
+    env.run(&[
+        "-p",
+        "staging",
+        "apikey",
+        "set",
+        "--key-stdin",
+        "--url",
+        "https://staging.example.com",
+    ])
+    .stdin("other-key")
+    .secret("other-key")
+    .ok();
+    let list = env.run(&["profiles", "--json"]).ok().json();
+    let rows = list.as_array().expect("array");
+    assert_eq!(rows.len(), 2);
+    let default = rows
+        .iter()
+        .find(|row| row["name"] == "default")
+        .expect("default row");
+    assert_eq!(default["default"], true, "the first login sets the default");
+    let staging = rows
+        .iter()
+        .find(|row| row["name"] == "staging")
+        .expect("staging row");
+    assert_eq!(staging["default"], false);
+    assert_eq!(staging["url"], "https://staging.example.com");
+    assert_eq!(staging["kind"], "api_key");
+    assert!(staging["expires_at"].is_null());
+
+    env.run(&["profiles", "use", "staging"]).ok();
+    env.run(&["token"]).reveals().ok().stdout_is("other-key\n");
+    env.run(&["profiles"])
+        .ok()
+        .stdout_has("staging")
+        .stdout_has("*");
+    env.run(&["profiles", "use", "nope"])
+        .code(3)
+        .stderr_has("no profile named 'nope'");
+}
+
+#[test]
+fn the_profile_comes_from_the_flag_then_the_environment() {
+    let env = with_key(Store::File);
+    env.run(&["apikey", "set", "--key-stdin"])
+        .env("CRMAUTH_PROFILE", "ci")
+        .stdin("ci-key")
+        .secret("ci-key")
+        .ok();
+    env.run(&["token"])
+        .env("CRMAUTH_PROFILE", "ci")
+        .reveals()
+        .ok()
+        .stdout_is("ci-key\n");
+    env.run(&["token", "-p", "default"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{KEY}\n"));
+    env.run(&["token", "--profile", "ci"])
+        .reveals()
+        .ok()
+        .stdout_is("ci-key\n");
+}
+
+#[test]
+fn logout_forgets_the_secret_and_the_default() {
+    for store in stores() {
+        let env = with_key(store);
+        env.run(&["logout"])
+            .ok()
+            .stderr_has("Logged out of profile 'default'");
+        env.run(&["token"])
+            .code(3)
+            .stderr_has("crmauth login -p default");
+        let list = env.run(&["profiles", "--json"]).ok().json();
+        assert_eq!(list, serde_json::json!([]));
+        env.run(&["logout"]).code(3);
+    }
+}
+
+#[test]
+fn logout_all_forgets_every_profile() {
+    let env = with_key(Store::File);
+    env.run(&["-p", "b", "apikey", "set", "--key-stdin"])
+        .stdin("kb")
+        .secret("kb")
+        .ok();
+    env.run(&["logout", "--all"]).ok();
+    env.run(&["token"]).code(3);
+    env.run(&["-p", "b", "token"]).code(3);
+    assert!(!env.read("credentials.json").contains("kb"));
+}
+
+#[test]
+fn an_unknown_profile_is_exit_3_with_the_next_step() {
+    for store in stores() {
+        let env = Env::new(store);
+        env.run(&["-p", "prod", "token"])
+            .code(3)
+            .stderr_has("no credential stored for profile 'prod'")
+            .stderr_has("crmauth login -p prod")
+            .stderr_lines_at_most(2);
+        env.run(&["whoami"]).code(3);
+    }
+}
+
+#[test]
+fn a_corrupt_profiles_file_is_named_and_never_rewritten() {
+    let env = with_key(Store::File);
+    let corrupt = "{ \"profiles\": [ truncated";
+    std::fs::write(env.path("profiles.json"), corrupt).expect("write");
+    for args in [
+        vec!["token"],
+        vec!["whoami"],
+        vec!["profiles"],
+        vec!["profiles", "use", "default"],
+        vec!["logout"],
+        vec!["apikey", "set", "--key-stdin"],
+    ] {
+        env.run(&args)
+            .stdin("new-key")
+            .secret("new-key")
+            .code(1)
+            .stderr_has("profiles.json is not valid")
+            .stderr_lines_at_most(2);
+    }
+    assert_eq!(env.read("profiles.json"), corrupt);
+}
+
+#[test]
+fn a_world_readable_credentials_file_is_refused_not_fixed() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = with_key(Store::File);
+    let path = env.path("credentials.json");
+    assert_eq!(
+        std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777,
+        0o600
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    env.run(&["token"]).code(1).stderr_has("chmod 600");
+    assert_eq!(
+        std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777,
+        0o644
+    );
+}
+
+#[test]
+fn the_file_store_says_when_it_writes_a_secret() {
+    let env = Env::new(Store::File);
+    env.secret("file-store-key");
+    env.run(&["apikey", "set", "--key-stdin"])
+        .stdin("file-store-key")
+        .ok()
+        .stderr_has("credentials.json");
+    env.run(&["token"]).reveals().ok().stderr_is_empty();
+    env.run(&["-q", "apikey", "set", "--key-stdin"])
+        .stdin("file-store-key")
+        .ok()
+        .stderr_is_empty();
+}
+
+#[test]
+fn secrets_from_stdin_lose_one_newline_only() {
+    let env = Env::new(Store::File);
+    env.secret("a key with spaces ");
+    env.run(&["apikey", "set", "--key-stdin"])
+        .stdin("a key with spaces \r\n")
+        .ok();
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is("a key with spaces \n");
+    env.run(&["apikey", "set", "--key-stdin"])
+        .stdin("\n")
+        .code(2)
+        .stderr_has("empty");
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is("a key with spaces \n");
+}
+
+#[test]
+fn a_missing_key_without_a_terminal_names_the_flag_and_variable() {
+    let env = Env::new(Store::File);
+    env.run(&["apikey", "set"])
+        .code(2)
+        .stderr_has("--key-stdin")
+        .stderr_has("CRMAUTH_API_KEY");
+    env.secret("env-key");
+    env.run(&["apikey", "set"])
+        .env("CRMAUTH_API_KEY", "env-key")
+        .ok();
+    env.run(&["token"]).reveals().ok().stdout_is("env-key\n");
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    let env = Env::new(Store::File);
+    for name in ["a/b", "..", ".hidden", "tab\tname"] {
+        env.run(&["-p", name, "token"])
+            .code(2)
+            .stderr_has("invalid profile name");
+    }
+    env.run(&["token", "--format", "yaml"]).code(2);
+    env.run(&["token", "--min-valid", "soon"]).code(2);
+    env.run(&["--store", "vault", "token"]).code(2);
+    env.run(&[
+        "apikey",
+        "set",
+        "--key-stdin",
+        "--url",
+        "http://crm.example.com",
+    ])
+    .stdin("k")
+    .code(2)
+    .stderr_has("http://");
+    env.run(&["apikey", "set", "--key-stdin", "--url", "crm.example.com"])
+        .stdin("k")
+        .code(2);
+    assert!(
+        !env.path("profiles.json").exists(),
+        "nothing is stored on bad input"
+    );
+}
+
+#[test]
+fn refresh_of_an_api_key_has_nothing_to_refresh() {
+    let env = with_key(Store::File);
+    env.run(&["refresh"])
+        .code(2)
+        .stderr_has("nothing to refresh");
+}
+
+#[test]
+fn separate_config_dirs_never_share_keyring_entries() {
+    let first = with_key(Store::Keyring);
+    let second = Env::new(Store::Keyring);
+    second.run(&["token"]).code(3);
+    first
+        .run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{KEY}\n"));
+}
+
+#[test]
+fn the_keyring_entry_is_visible_to_secret_tool() {
+    let env = with_key(Store::Keyring);
+    let service = format!("crmauth:{}", env.config_dir().display());
+    let output = std::process::Command::new("secret-tool")
+        .args([
+            "search", "--all", "service", &service, "username", "default",
+        ])
+        .output()
+        .expect("secret-tool");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains(&format!("attribute.service = {service}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_a_session_bus_the_keyring_fails_fast_with_exit_6() {
+    let env = with_key(Store::File);
+    // The profile exists; only its secret is in an unreachable keyring.
+    let started = Instant::now();
+    env.run(&["--store", "keyring", "token"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("XDG_RUNTIME_DIR", "/nonexistent")
+        .code(6)
+        .stderr_has("--store file")
+        .stderr_lines_at_most(2);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    env.run(&["--store", "keyring", "apikey", "set", "--key-stdin"])
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .stdin("k2")
+        .secret("k2")
+        .code(6);
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{KEY}\n"));
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    let env = Env::new(Store::File);
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = env.run(&["completions", shell]).ok();
+        assert!(out.stdout.contains("crmauth"), "{shell}");
+    }
+    env.run(&["completions", "tcsh"]).code(2);
+}
+
+#[test]
+fn commands_of_later_issues_exist_in_help() {
+    let env = Env::new(Store::File);
+    let help = env.run(&["--help"]).ok();
+    for command in [
+        "login",
+        "refresh",
+        "apikey",
+        "authtoken",
+        "token",
+        "whoami",
+        "curl",
+        "logout",
+        "profiles",
+        "completions",
+    ] {
+        assert!(help.stdout.contains(command), "--help lacks {command}");
+    }
+    assert!(help.stdout.contains("Exit codes"));
+}
