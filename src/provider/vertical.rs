@@ -139,7 +139,7 @@ impl Provider for Vertical {
                 what: "deleting the auth token",
                 code: cause,
                 description: None,
-                hint: "the token is kept; try again later, or delete it in Setup > Developer Space and run 'crmauth logout'".into(),
+                hint: "try again later, or delete it in Setup > Developer Space and run 'crmauth logout'".into(),
             }),
         }
     }
@@ -203,10 +203,15 @@ fn read_result(answer: &Answer, endpoint: &str) -> Result<Outcome, ProviderError
     }
     let mut properties = parse_properties(&answer.body)
         .ok_or_else(|| unexpected("the answer is not a properties body"))?;
-    let result = properties.get("RESULT").map(|value| value.trim().to_string());
+    let result = properties
+        .get("RESULT")
+        .map(|value| value.trim().to_string());
     match result.as_deref() {
         Some(value) if value.eq_ignore_ascii_case("FALSE") => {
-            match properties.remove("CAUSE").map(|cause| cause.trim().to_string()) {
+            match properties
+                .remove("CAUSE")
+                .map(|cause| cause.trim().to_string())
+            {
                 Some(cause) if !cause.is_empty() => Ok(Outcome::Failure(cause)),
                 _ => Err(unexpected("the answer says RESULT=FALSE without a CAUSE")),
             }
@@ -234,9 +239,16 @@ fn parse_properties(body: &[u8]) -> Option<HashMap<String, String>> {
 fn means_token_invalid(cause: &str) -> bool {
     let cause = cause.to_ascii_uppercase();
     let about_token = ["TICKET", "TOKEN"].iter().any(|word| cause.contains(word));
-    let gone = ["INVALID", "NOT_FOUND", "NO_SUCH", "EXPIRED", "DELETED", "REVOKED"]
-        .iter()
-        .any(|word| cause.contains(word));
+    let gone = [
+        "INVALID",
+        "NOT_FOUND",
+        "NO_SUCH",
+        "EXPIRED",
+        "DELETED",
+        "REVOKED",
+    ]
+    .iter()
+    .any(|word| cause.contains(word));
     about_token && gone
 }
 
@@ -397,17 +409,29 @@ mod tests {
             panic!("{err:?}")
         };
         assert!(hint.contains("Setup > Developer Space"));
-        assert!(err.to_string().contains("EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS"));
+        assert!(
+            err.to_string()
+                .contains("EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS")
+        );
         let err = generate_rejected("SOMETHING_NEW".into());
         assert!(err.to_string().contains("SOMETHING_NEW"));
     }
 
     #[test]
     fn token_invalid_causes_are_recognised() {
-        for cause in ["INVALID_TICKET", "INVALID_TOKEN", "INVALID_AUTHTOKEN", "AUTHTOKEN_NOT_FOUND"] {
+        for cause in [
+            "INVALID_TICKET",
+            "INVALID_TOKEN",
+            "INVALID_AUTHTOKEN",
+            "AUTHTOKEN_NOT_FOUND",
+        ] {
             assert!(means_token_invalid(cause), "{cause}");
         }
-        for cause in ["INTERNAL_ERROR", "EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS", "INVALID_PASSWORD"] {
+        for cause in [
+            "INTERNAL_ERROR",
+            "EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS",
+            "INVALID_PASSWORD",
+        ] {
             assert!(!means_token_invalid(cause), "{cause}");
         }
     }
