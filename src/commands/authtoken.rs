@@ -1,22 +1,146 @@
-//! `crmauth authtoken generate|delete`
+//! `crmauth authtoken generate|delete`, and `crmauth login --provider vertical`.
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::cli::{AuthtokenGenerateArgs, LoginArgs};
 use crate::context::Context;
-use crate::error::NotImplemented;
+use crate::error::UsageError;
+use crate::input::{self, SecretSource};
+use crate::profile::Profile;
+use crate::provider::{LoginRequest, ProviderKind, Revocation};
+use crate::session::{self, Session};
 
-pub fn generate(_ctx: &Context, _args: AuthtokenGenerateArgs) -> Result<ExitCode> {
-    Err(NotImplemented("authtoken generate").into())
-}
-
-pub fn delete(_ctx: &Context) -> Result<ExitCode> {
-    Err(NotImplemented("authtoken delete").into())
+pub fn generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
+    run_generate(ctx, args)
 }
 
 /// `crmauth login --provider vertical`: the same as `authtoken generate`.
-pub fn login(_ctx: &Context, _args: LoginArgs) -> Result<ExitCode> {
-    Err(NotImplemented("login --provider vertical").into())
+pub fn login(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
+    let unused = [
+        ("--otp", args.otp.is_some()),
+        ("--client-id", args.client_id.is_some()),
+        ("--client-secret-stdin", args.client_secret_stdin),
+        ("--scope", !args.scope.is_empty()),
+    ];
+    if let Some((flag, _)) = unused.iter().find(|(_, given)| *given) {
+        return Err(UsageError::new(format!(
+            "{flag} does not apply to Vertical CRM, which issues permanent auth tokens"
+        ))
+        .into());
+    }
+    run_generate(
+        ctx,
+        AuthtokenGenerateArgs {
+            url: args.url,
+            username: args.username,
+            password_stdin: args.password_stdin,
+            display_name: args.display_name,
+            allow_http: args.allow_http,
+        },
+    )
+}
+
+fn run_generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
+    let profiles = ctx.profiles().load()?;
+    let name = ctx.profile_name(&profiles);
+    // A new token for an existing Vertical profile reuses its URL and user.
+    let existing = profiles
+        .get(&name)
+        .filter(|profile| profile.provider == ProviderKind::Vertical);
+    let allow_http = args.allow_http || existing.is_some_and(|p| p.allow_http);
+    let url = input::plain_value(
+        args.url.or_else(|| existing.map(|p| p.url.clone())),
+        "--url",
+        "URL",
+        None,
+    )?;
+    let url = input::validate_url(&url, allow_http)?;
+    let email = input::plain_value(
+        args.username
+            .or_else(|| existing.and_then(|p| p.user.clone())),
+        "--username",
+        "Email",
+        None,
+    )?;
+    if email.trim().is_empty() {
+        return Err(UsageError::new("the email must not be empty: pass --username EMAIL").into());
+    }
+    if args.display_name.as_deref().is_some_and(str::is_empty) {
+        return Err(UsageError::new("--display-name must not be empty").into());
+    }
+    let password = input::read_secret(&SecretSource {
+        from_stdin: args.password_stdin,
+        stdin_flag: "--password-stdin",
+        env_var: "CRMAUTH_PASSWORD",
+        prompt: "Password",
+    })?;
+    let http = ctx.http()?;
+    let credential = ProviderKind::Vertical.protocol().login(
+        &http,
+        &LoginRequest {
+            url: url.clone(),
+            username: Some(email.clone()),
+            password: Some(password),
+            display_name: args.display_name,
+            ..LoginRequest::default()
+        },
+    )?;
+    let profile = Profile {
+        provider: ProviderKind::Vertical,
+        url,
+        user: Some(email),
+        client_id: None,
+        allow_http,
+        credential: credential.info.clone(),
+    };
+    let store = ctx.store();
+    session::save(ctx, store.as_ref(), &name, &profile, &credential)?;
+    ctx.notice_file_store();
+    ctx.note(format!(
+        "Generated an auth token for {} and stored it in profile '{name}' ({})",
+        profile.user.as_deref().unwrap_or_default(),
+        profile.url
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Deletes the token on the server, then forgets the profile. A token the
+/// server already considers invalid is forgotten with a warning; any other
+/// failure keeps it.
+pub fn delete(ctx: &Context) -> Result<ExitCode> {
+    let profiles = ctx.profiles().load()?;
+    let name = ctx.profile_name(&profiles);
+    let store = ctx.store();
+    let session = Session::load(store.as_ref(), &profiles, &name)?;
+    if session.profile.provider != ProviderKind::Vertical {
+        return Err(UsageError::new(format!(
+            "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
+            session.profile.provider.as_str()
+        ))
+        .with_hint(format!("run 'crmauth logout --revoke -p {name}'"))
+        .into());
+    }
+    let http = ctx.http()?;
+    let outcome = ProviderKind::Vertical
+        .protocol()
+        .revoke(&http, &session.profile, &session.credential)
+        .with_context(|| {
+            format!("cannot delete the auth token of profile '{name}' (kept locally)")
+        })?;
+    store.delete(&name)?;
+    ctx.profiles().update(|file| {
+        file.remove(&name);
+        Ok(())
+    })?;
+    match outcome {
+        Revocation::AlreadyInvalid(cause) => ctx.warn(format!(
+            "the server already considered the auth token of profile '{name}' invalid ({cause}); removed it locally"
+        )),
+        Revocation::Revoked | Revocation::Unsupported => {
+            ctx.note(format!("Deleted the auth token of profile '{name}' on the server and locally"))
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
