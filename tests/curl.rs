@@ -1,5 +1,7 @@
 //! `crmauth curl`: the profile's header reaches curl without ever being in a
 //! command line, and everything else is curl's: arguments, stdin, exit code.
+//! Linux only: the fake curl uses GNU `stat`, and the leak check reads `/proc`.
+#![cfg(target_os = "linux")]
 
 mod support;
 

@@ -93,16 +93,18 @@ fn search_path(name: &OsStr) -> Option<PathBuf> {
 }
 
 fn is_executable(path: &Path) -> bool {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        meta.is_file() && meta.permissions().mode() & 0o111 != 0
-    }
-    #[cfg(not(unix))]
-    meta.is_file()
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && may_execute(&meta))
+}
+
+#[cfg(unix)]
+fn may_execute(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn may_execute(_: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// curl's command line, with a place for the header in each of its
