@@ -273,6 +273,31 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// Parses the command line of this process; see [`parse_from`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os().collect())
+}
+
+/// Parses a command line. Everything after the `curl` subcommand belongs to
+/// curl, even what looks like a crmauth option: clap would take the `-v` of
+/// `crmauth curl -v /api/x` as the global `--verbose`. So clap parses the
+/// command line only up to the first `curl` that it reads as the subcommand
+/// (not `-p curl`), and the rest goes to curl untouched.
+pub fn parse_from(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
+    for (index, arg) in argv.iter().enumerate().skip(1) {
+        if arg != "curl" {
+            continue;
+        }
+        if let Ok(mut cli) = Cli::try_parse_from(&argv[..=index])
+            && let Command::Curl(curl) = &mut cli.command
+        {
+            curl.args = argv[index + 1..].to_vec();
+            return Ok(cli);
+        }
+    }
+    Cli::try_parse_from(argv)
+}
+
 /// `90s`, `5m`, `2h`, `1d`, or bare seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -301,5 +326,40 @@ mod tests {
         assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86400)));
         assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
         assert!(parse_duration("soon").is_err());
+    }
+
+    fn parse(line: &str) -> Cli {
+        parse_from(line.split(' ').map(OsString::from).collect()).expect("parses")
+    }
+
+    fn curl_args(cli: &Cli) -> Vec<&str> {
+        match &cli.command {
+            Command::Curl(curl) => curl.args.iter().map(|a| a.to_str().unwrap()).collect(),
+            other => panic!("not curl: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn everything_after_curl_is_curls() {
+        let cli = parse("crmauth -q -p prod curl -v -q -p x --store file /api/x");
+        assert_eq!(
+            curl_args(&cli),
+            ["-v", "-q", "-p", "x", "--store", "file", "/api/x"]
+        );
+        assert!(cli.global.quiet && !cli.global.verbose);
+        assert_eq!(cli.global.profile.as_deref(), Some("prod"));
+        assert_eq!(cli.global.store, None);
+    }
+
+    #[test]
+    fn curl_as_an_option_value_is_not_the_subcommand() {
+        let cli = parse("crmauth -p curl --config-dir curl curl -- curl");
+        assert_eq!(cli.global.profile.as_deref(), Some("curl"));
+        assert_eq!(curl_args(&cli), ["--", "curl"]);
+        assert!(matches!(
+            parse("crmauth login --url curl").command,
+            Command::Login(_)
+        ));
+        assert!(curl_args(&parse("crmauth curl")).is_empty());
     }
 }

@@ -22,12 +22,10 @@ mod store;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::error::{Classify, Exit, NotImplemented, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
