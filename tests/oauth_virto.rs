@@ -104,7 +104,12 @@ fn a_password_login_asks_for_offline_access_and_shows_jwt_claims() {
 fn extra_scopes_are_added_to_offline_access() {
     let server = server();
     let env = Env::new(Store::File);
-    password_login(&env, &server, &["--scope", "read write", "--scope", "offline_access"]).ok();
+    password_login(
+        &env,
+        &server,
+        &["--scope", "read write", "--scope", "offline_access"],
+    )
+    .ok();
     guard_tokens(&env, &server);
     assert_eq!(
         last_grant(&server).form_value("scope"),
@@ -135,7 +140,10 @@ fn the_client_of_a_password_login_goes_with_every_refresh() {
         guard_tokens(&env, &server);
         let refresh = last_grant(&server);
         assert_eq!(refresh.form_value("grant_type"), Some("refresh_token"));
-        assert_eq!(refresh.form_value("refresh_token"), Some(first_refresh.as_str()));
+        assert_eq!(
+            refresh.form_value("refresh_token"),
+            Some(first_refresh.as_str())
+        );
         assert_eq!(refresh.form_value("client_id"), Some(CLIENT));
         assert_eq!(refresh.form_value("client_secret"), Some(CLIENT_SECRET));
         assert!(!server.valid_refresh_token(&first_refresh));
@@ -210,10 +218,16 @@ fn client_credentials_send_scope_only_when_given() {
     let env = Env::new(Store::File);
     client_login(&env, &server, &["--scope", "catalog:read"]).ok();
     guard_tokens(&env, &server);
-    assert_eq!(last_grant(&server).form_value("scope"), Some("catalog:read"));
+    assert_eq!(
+        last_grant(&server).form_value("scope"),
+        Some("catalog:read")
+    );
     env.run(&["refresh"]).ok();
     guard_tokens(&env, &server);
-    assert_eq!(last_grant(&server).form_value("scope"), Some("catalog:read"));
+    assert_eq!(
+        last_grant(&server).form_value("scope"),
+        Some("catalog:read")
+    );
 }
 
 #[test]
@@ -237,7 +251,15 @@ fn client_credentials_from_stdin_and_missing() {
     guard_tokens(&env, &server);
     let other = Env::new(Store::File);
     other
-        .run(&["login", "--provider", "virto", "--url", &url, "--client-id", CLIENT])
+        .run(&[
+            "login",
+            "--provider",
+            "virto",
+            "--url",
+            &url,
+            "--client-id",
+            CLIENT,
+        ])
         .code(2)
         .stderr_has("--client-secret-stdin")
         .stderr_has("CRMAUTH_CLIENT_SECRET");
@@ -247,14 +269,22 @@ fn client_credentials_from_stdin_and_missing() {
 fn a_wrong_client_secret_is_exit_4_with_the_servers_words() {
     let server = server();
     let env = Env::new(Store::File);
-    env.run(&["login", "--provider", "virto", "--url", &server.url(), "--client-id", CLIENT])
-        .env("CRMAUTH_CLIENT_SECRET", "not-the-secret")
-        .secret("not-the-secret")
-        .code(4)
-        .stderr_has("invalid_client")
-        .stderr_has("The specified client credentials are invalid.")
-        .stderr_has("crmauth login -p default")
-        .stderr_lines_at_most(2);
+    env.run(&[
+        "login",
+        "--provider",
+        "virto",
+        "--url",
+        &server.url(),
+        "--client-id",
+        CLIENT,
+    ])
+    .env("CRMAUTH_CLIENT_SECRET", "not-the-secret")
+    .secret("not-the-secret")
+    .code(4)
+    .stderr_has("invalid_client")
+    .stderr_has("The specified client credentials are invalid.")
+    .stderr_has("crmauth login -p default")
+    .stderr_lines_at_most(2);
     env.run(&["token"]).code(3);
 }
 
@@ -263,11 +293,19 @@ fn an_error_code_without_description_is_shown() {
     let server = server();
     server.set_omit_error_description(true);
     let env = Env::new(Store::File);
-    env.run(&["login", "--provider", "virto", "--url", &server.url(), "--username", USER])
-        .env("CRMAUTH_PASSWORD", "wrong")
-        .code(4)
-        .stderr_has("invalid_grant")
-        .stderr_lines_at_most(2);
+    env.run(&[
+        "login",
+        "--provider",
+        "virto",
+        "--url",
+        &server.url(),
+        "--username",
+        USER,
+    ])
+    .env("CRMAUTH_PASSWORD", "wrong")
+    .code(4)
+    .stderr_has("invalid_grant")
+    .stderr_lines_at_most(2);
 }
 
 #[test]
@@ -316,7 +354,10 @@ fn whoami_verify_uses_currentuser() {
         guard_tokens(&env, &server);
         env.run(&["whoami", "--verify"]).ok().stdout_has("verified");
         let request = server.requests_to(CURRENT_USER_PATH).pop().expect("verify");
-        assert_eq!(request.bearer_token(), server.last_access_token().as_deref());
+        assert_eq!(
+            request.bearer_token(),
+            server.last_access_token().as_deref()
+        );
         server.invalidate_access_tokens();
         env.run(&["whoami", "--verify", "--json"])
             .code(4)
@@ -354,7 +395,10 @@ fn logout_revoke_revokes_the_refresh_token_with_the_client() {
         let revocations = server.revocations();
         assert_eq!(revocations.len(), 1);
         assert_eq!(revocations[0].token, refresh);
-        assert_eq!(revocations[0].token_type_hint.as_deref(), Some("refresh_token"));
+        assert_eq!(
+            revocations[0].token_type_hint.as_deref(),
+            Some("refresh_token")
+        );
         assert_eq!(revocations[0].client_id.as_deref(), Some(CLIENT));
         assert_eq!(revocations[0].client_secret.as_deref(), Some(CLIENT_SECRET));
         assert!(!server.valid_refresh_token(&refresh));
@@ -372,7 +416,10 @@ fn logout_revoke_of_client_credentials_revokes_the_access_token() {
     env.run(&["logout", "--revoke"]).ok();
     let revocations = server.revocations();
     assert_eq!(revocations[0].token, access);
-    assert_eq!(revocations[0].token_type_hint.as_deref(), Some("access_token"));
+    assert_eq!(
+        revocations[0].token_type_hint.as_deref(),
+        Some("access_token")
+    );
     assert!(!server.valid_access_token(&access));
 }
 

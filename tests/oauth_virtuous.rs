@@ -4,9 +4,9 @@
 
 mod support;
 
+use support::FakeResponse;
 use support::crmauth::{Env, Outcome, Store, stores};
 use support::virtuous::{FakeVirtuous, TOKEN_PATH};
-use support::FakeResponse;
 
 const USER: &str = "ann@example.org";
 const PASSWORD: &str = "p@ss&w=rd+%20é \"q\"";
@@ -37,7 +37,9 @@ fn run_login(env: &Env, server: &FakeVirtuous, extra: &[&str]) -> support::crmau
     let mut args = login_args(server);
     args.extend(extra.iter().map(|a| (*a).to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    env.run(&args).stdin(&format!("{PASSWORD}\n")).secret(PASSWORD)
+    env.run(&args)
+        .stdin(&format!("{PASSWORD}\n"))
+        .secret(PASSWORD)
 }
 
 /// Registers every token the server issued so far as a secret.
@@ -78,7 +80,9 @@ fn a_password_login_stores_a_refreshable_token() {
         }
         guard_tokens(&env, &server);
         let access = server.last_access_token().expect("issued");
-        token(&env, &[]).stdout_is(&format!("{access}\n")).stderr_is_empty();
+        token(&env, &[])
+            .stdout_is(&format!("{access}\n"))
+            .stderr_is_empty();
         let whoami = env.run(&["whoami", "--json"]).ok().json();
         assert_eq!(whoami["kind"], "oauth_password");
         assert_eq!(whoami["provider"], "virtuous");
@@ -203,10 +207,18 @@ fn a_wrong_password_is_exit_4_and_keeps_what_is_stored() {
 fn missing_values_without_a_terminal_name_their_flag() {
     let server = server();
     let env = Env::new(Store::File);
-    env.run(&["login", "--provider", "virtuous", "--url", &server.url(), "--username", USER])
-        .code(2)
-        .stderr_has("--password-stdin")
-        .stderr_has("CRMAUTH_PASSWORD");
+    env.run(&[
+        "login",
+        "--provider",
+        "virtuous",
+        "--url",
+        &server.url(),
+        "--username",
+        USER,
+    ])
+    .code(2)
+    .stderr_has("--password-stdin")
+    .stderr_has("CRMAUTH_PASSWORD");
     env.run(&["login", "--provider", "virtuous", "--url", &server.url()])
         .env("CRMAUTH_PASSWORD", "x")
         .code(2)
@@ -215,10 +227,18 @@ fn missing_values_without_a_terminal_name_their_flag() {
         .env("CRMAUTH_PASSWORD", "x")
         .code(2)
         .stderr_has("--provider");
-    env.run(&["login", "--provider", "virtuous", "--url", "http://crm.example.com", "--username", USER])
-        .env("CRMAUTH_PASSWORD", "x")
-        .code(2)
-        .stderr_has("--allow-http");
+    env.run(&[
+        "login",
+        "--provider",
+        "virtuous",
+        "--url",
+        "http://crm.example.com",
+        "--username",
+        USER,
+    ])
+    .env("CRMAUTH_PASSWORD", "x")
+    .code(2)
+    .stderr_has("--allow-http");
     assert_eq!(server.request_count(), 0);
 }
 
@@ -228,11 +248,16 @@ fn refresh_replaces_both_tokens_and_the_old_refresh_token_is_spent() {
         let server = server();
         let env = logged_in(store, &server);
         let first_refresh = server.last_refresh_token().expect("issued");
-        env.run(&["refresh"]).ok().stderr_has("Refreshed profile 'default'");
+        env.run(&["refresh"])
+            .ok()
+            .stderr_has("Refreshed profile 'default'");
         guard_tokens(&env, &server);
         assert_eq!(server.grant_count("refresh_token"), 1);
         let grant = server.requests_to(TOKEN_PATH).pop().expect("refresh");
-        assert_eq!(grant.form_value("refresh_token"), Some(first_refresh.as_str()));
+        assert_eq!(
+            grant.form_value("refresh_token"),
+            Some(first_refresh.as_str())
+        );
         assert!(!server.valid_refresh_token(&first_refresh));
         let access = server.last_access_token().expect("issued");
         token(&env, &[]).stdout_is(&format!("{access}\n"));
@@ -292,7 +317,9 @@ fn an_expired_token_whose_refresh_fails_is_an_error() {
     server.set_expires_in(Some(0));
     let env = logged_in(Store::File, &server);
     server.invalidate_refresh_tokens();
-    env.run(&["token"]).code(4).stderr_has("crmauth login -p default");
+    env.run(&["token"])
+        .code(4)
+        .stderr_has("crmauth login -p default");
     server.fail_always(TOKEN_PATH, FakeResponse::proxy_error_page(502));
     env.run(&["token"]).code(5).stderr_has("502");
     env.run(&["whoami"]).ok();
@@ -304,15 +331,27 @@ fn undocumented_answers_are_exit_5_naming_what_came() {
     let env = Env::new(Store::File);
     let cases: Vec<(FakeResponse, i32, &str)> = vec![
         (FakeResponse::proxy_error_page(502), 5, "502"),
-        (FakeResponse::json(500, &serde_json::json!({"message": "boom"})), 5, "500"),
-        (FakeResponse::html(200, "<html>login</html>"), 5, "text/html"),
+        (
+            FakeResponse::json(500, &serde_json::json!({"message": "boom"})),
+            5,
+            "500",
+        ),
+        (
+            FakeResponse::html(200, "<html>login</html>"),
+            5,
+            "text/html",
+        ),
         (FakeResponse::json_text(200, "{not json"), 5, "200"),
         (
             FakeResponse::json(200, &serde_json::json!({"token_type": "bearer"})),
             5,
             "access_token",
         ),
-        (FakeResponse::redirect(302, "https://elsewhere.example/"), 5, "302"),
+        (
+            FakeResponse::redirect(302, "https://elsewhere.example/"),
+            5,
+            "302",
+        ),
         (FakeResponse::too_many_requests(7), 5, "7"),
         (FakeResponse::empty(401), 4, "401"),
         (FakeResponse::html(403, "<h1>Forbidden</h1>"), 4, "403"),
@@ -416,10 +455,20 @@ fn verbose_logs_requests_without_secrets() {
 fn a_relogin_reuses_url_and_user_and_keeps_the_default() {
     let server = server();
     let env = logged_in(Store::File, &server);
-    env.run(&["-p", "second", "login", "--provider", "virtuous", "--url", &server.url(), "--username", USER])
-        .env("CRMAUTH_PASSWORD", PASSWORD)
-        .ok()
-        .stderr_has("profile 'second'");
+    env.run(&[
+        "-p",
+        "second",
+        "login",
+        "--provider",
+        "virtuous",
+        "--url",
+        &server.url(),
+        "--username",
+        USER,
+    ])
+    .env("CRMAUTH_PASSWORD", PASSWORD)
+    .ok()
+    .stderr_has("profile 'second'");
     env.run(&["-p", "second", "login"])
         .env("CRMAUTH_PASSWORD", PASSWORD)
         .ok();

@@ -62,7 +62,8 @@ fn oauth_login(
     let client_credentials = provider == ProviderKind::Virto
         && args.username.is_none()
         && (args.client_id.is_some()
-            || existing.is_some_and(|p| p.credential.kind == CredentialKind::OauthClientCredentials));
+            || existing
+                .is_some_and(|p| p.credential.kind == CredentialKind::OauthClientCredentials));
 
     let mut request = LoginRequest {
         url,

@@ -212,7 +212,8 @@ pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> Prov
 /// rejected (exit 4), anything else unexpected (exit 5).
 pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), ProviderError> {
     let value = Secret::new(format!("Bearer {}", token.expose()));
-    let answer = http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
+    let answer =
+        http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
     match answer.status {
         200..=299 => Ok(()),
         401 | 403 => Err(ProviderError::Rejected {
@@ -383,14 +384,23 @@ mod tests {
     fn a_success_answer_becomes_a_credential() {
         let body = r#"{"access_token":"at","token_type":"bearer","expires_in":1800,
                        "refresh_token":"rt","scope":"offline_access api"}"#;
-        let credential =
-            parse_token_answer(&answer(200, Some("application/json"), body), "u", &expected())
-                .expect("credential");
+        let credential = parse_token_answer(
+            &answer(200, Some("application/json"), body),
+            "u",
+            &expected(),
+        )
+        .expect("credential");
         assert_eq!(credential.access_token.expose(), "at");
-        assert_eq!(credential.refresh_token.as_ref().map(Secret::expose), Some("rt"));
+        assert_eq!(
+            credential.refresh_token.as_ref().map(Secret::expose),
+            Some("rt")
+        );
         assert!(credential.info.has_refresh_token);
         assert_eq!(credential.info.scopes, ["offline_access", "api"]);
-        let left = credential.info.expires_in(Timestamp::now()).expect("expiry");
+        let left = credential
+            .info
+            .expires_in(Timestamp::now())
+            .expect("expiry");
         assert!((1790..=1800).contains(&left), "{left}");
     }
 
@@ -403,7 +413,8 @@ mod tests {
         )
         .expect("credential");
         assert_eq!(credential.info.expires_at, None);
-        let body = r#"{"access_token":"at","expires_in":10,".expires":"Tue, 18 Jan 2022 20:18:49 GMT"}"#;
+        let body =
+            r#"{"access_token":"at","expires_in":10,".expires":"Tue, 18 Jan 2022 20:18:49 GMT"}"#;
         let credential =
             parse_token_answer(&answer(200, None, body), "u", &expected()).expect("credential");
         assert_eq!(
@@ -414,7 +425,8 @@ mod tests {
 
     #[test]
     fn error_answers_map_to_exit_codes() {
-        let rejected = |a: Answer| matches!(error_answer(&a, "u", "x"), ProviderError::Rejected { .. });
+        let rejected =
+            |a: Answer| matches!(error_answer(&a, "u", "x"), ProviderError::Rejected { .. });
         assert!(rejected(answer(400, None, r#"{"error":"invalid_grant"}"#)));
         assert!(rejected(answer(401, None, "")));
         assert!(rejected(answer(403, Some("text/html"), "<html>")));
@@ -424,9 +436,16 @@ mod tests {
         let mut limited = answer(429, None, "");
         limited.retry_after = Some("7".into());
         let text = error_answer(&limited, "u", "x").to_string();
-        assert!(text.contains("429") && text.contains("retry after 7"), "{text}");
+        assert!(
+            text.contains("429") && text.contains("retry after 7"),
+            "{text}"
+        );
         match error_answer(
-            &answer(400, None, r#"{"error":"invalid_grant","error_description":"bad\nline"}"#),
+            &answer(
+                400,
+                None,
+                r#"{"error":"invalid_grant","error_description":"bad\nline"}"#,
+            ),
             "u",
             "x",
         ) {
