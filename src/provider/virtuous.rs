@@ -1,9 +1,16 @@
 //! Virtuous CRM: password grant with two-factor at `POST /Token`.
+//!
+//! A user with two-factor auth first gets `202 Accepted`; the same request is
+//! then sent again with an `OTP: <code>` header. Refresh tokens may rotate.
 
-use crate::credential::Credential;
-use crate::http::Http;
+use crate::credential::{Credential, CredentialKind};
+use crate::http::{Field, Http, join_url};
 use crate::profile::Profile;
+use crate::provider::oauth2::{self, Client, Expected, Grant};
 use crate::provider::{LoginRequest, Provider, ProviderError, ProviderKind, Revocation};
+
+const TOKEN_PATH: &str = "/Token";
+const VERIFY_PATH: &str = "/api/Organization/Current";
 
 pub struct Virtuous;
 
@@ -12,26 +19,83 @@ impl Provider for Virtuous {
         ProviderKind::Virtuous
     }
 
-    fn login(&self, _http: &Http, _request: &LoginRequest) -> Result<Credential, ProviderError> {
-        Err(ProviderError::NotImplemented("virtuous login"))
+    fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
+        let (Some(username), Some(password)) = (&request.username, &request.password) else {
+            return Err(ProviderError::Usage(
+                "Virtuous needs a user name and a password".to_string(),
+            ));
+        };
+        let endpoint = join_url(&request.url, TOKEN_PATH);
+        let grant = Grant::Password { username, password };
+        let form = oauth2::grant_form(&grant, Client::default(), "");
+        let headers: Vec<(&str, Field<'_>)> = match &request.otp {
+            Some(otp) => vec![("OTP", Field::Secret(otp))],
+            None => Vec::new(),
+        };
+        let answer = oauth2::request_token(http, &endpoint, &form, &headers)?;
+        if answer.status == 202 {
+            return Err(match request.otp {
+                None => ProviderError::OtpRequired,
+                Some(_) => ProviderError::Rejected {
+                    what: "the two-factor code",
+                    code: "202 Accepted".to_string(),
+                    description: Some("the server asked for a code again".to_string()),
+                    hint: "run 'crmauth login' with the current code".to_string(),
+                },
+            });
+        }
+        let what = if request.otp.is_some() {
+            "the login (with two-factor code)"
+        } else {
+            grant.what()
+        };
+        oauth2::parse_token_answer(
+            &answer,
+            &endpoint,
+            &Expected {
+                kind: CredentialKind::OauthPassword,
+                scopes: &[],
+                what,
+            },
+        )
     }
 
     fn refresh(
         &self,
-        _http: &Http,
-        _profile: &Profile,
-        _credential: &Credential,
+        http: &Http,
+        profile: &Profile,
+        credential: &Credential,
     ) -> Result<Credential, ProviderError> {
-        Err(ProviderError::NotImplemented("virtuous refresh"))
+        let Some(refresh_token) = &credential.refresh_token else {
+            return Err(no_refresh_token());
+        };
+        let endpoint = join_url(&profile.url, TOKEN_PATH);
+        let grant = Grant::RefreshToken(refresh_token);
+        let form = oauth2::grant_form(&grant, Client::of(profile, credential), "");
+        let answer = oauth2::request_token(http, &endpoint, &form, &[])?;
+        let fresh = oauth2::parse_token_answer(
+            &answer,
+            &endpoint,
+            &Expected {
+                kind: credential.info.kind,
+                scopes: &credential.info.scopes,
+                what: grant.what(),
+            },
+        )?;
+        Ok(oauth2::carry_over(fresh, credential))
     }
 
     fn verify(
         &self,
-        _http: &Http,
-        _profile: &Profile,
-        _credential: &Credential,
+        http: &Http,
+        profile: &Profile,
+        credential: &Credential,
     ) -> Result<(), ProviderError> {
-        Err(ProviderError::NotImplemented("virtuous verify"))
+        oauth2::verify_bearer(
+            http,
+            &join_url(&profile.url, VERIFY_PATH),
+            &credential.access_token,
+        )
     }
 
     fn revoke(
@@ -40,6 +104,16 @@ impl Provider for Virtuous {
         _profile: &Profile,
         _credential: &Credential,
     ) -> Result<Revocation, ProviderError> {
-        Err(ProviderError::NotImplemented("virtuous revoke"))
+        Ok(Revocation::Unsupported)
+    }
+}
+
+/// A token obtained without a refresh token cannot be renewed.
+pub fn no_refresh_token() -> ProviderError {
+    ProviderError::Rejected {
+        what: "the refresh",
+        code: "no refresh token stored".to_string(),
+        description: None,
+        hint: "run 'crmauth login'".to_string(),
     }
 }

@@ -1,0 +1,137 @@
+//! Single-flight refresh across processes: 20 `crmauth token` processes
+//! started at once on a stale token, against a server that rotates single-use
+//! refresh tokens and takes ~1 s to answer, make exactly one refresh grant and
+//! all print the same valid token.
+
+mod support;
+
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use support::crmauth::{Env, Store, stores};
+use support::virto::FakeVirto;
+use support::virtuous::FakeVirtuous;
+
+const PROCESSES: usize = 20;
+const USER: &str = "race@example.org";
+const PASSWORD: &str = "race-password";
+
+/// Starts `PROCESSES` `crmauth token ...` at once and waits for all of them.
+fn token_stampede(env: &Env, args: &[&str]) -> Vec<Output> {
+    let binary = assert_cmd::cargo::cargo_bin("crmauth");
+    let children: Vec<_> = (0..PROCESSES)
+        .map(|_| {
+            let mut command = Command::new(&binary);
+            for (key, _) in std::env::vars_os() {
+                if key.to_string_lossy().starts_with("CRMAUTH_") && key != "CRMAUTH_TEST_KEYRING" {
+                    command.env_remove(&key);
+                }
+            }
+            command
+                .env("CRMAUTH_CONFIG_DIR", env.config_dir())
+                .env("CRMAUTH_STORE", env.store.name())
+                .env("XDG_CONFIG_HOME", env.config_dir().join("xdg"))
+                .env("NO_COLOR", "1")
+                .arg("token")
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn crmauth")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("wait for crmauth"))
+        .collect()
+}
+
+/// Every process succeeded, printed the same token on stdout and nothing on stderr.
+fn the_one_token(outputs: &[Output]) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    for output in outputs {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "crmauth token failed: {stderr}");
+        assert_eq!(stderr, "", "crmauth token wrote to stderr");
+        tokens.push(String::from_utf8_lossy(&output.stdout).into_owned());
+    }
+    let first = tokens[0].clone();
+    let differing = tokens.iter().filter(|t| **t != first).count();
+    assert_eq!(differing, 0, "{differing} processes printed another token");
+    first.trim_end_matches('\n').to_string()
+}
+
+#[test]
+fn twenty_processes_make_one_refresh_grant_virtuous() {
+    for store in stores() {
+        let server = FakeVirtuous::start();
+        server.add_user(USER, PASSWORD);
+        server.set_expires_in(Some(30)); // within the default --min-valid of 60s
+        let env = Env::new(store);
+        env.run(&[
+            "login",
+            "--provider",
+            "virtuous",
+            "--url",
+            &server.url(),
+            "--username",
+            USER,
+        ])
+        .env("CRMAUTH_PASSWORD", PASSWORD)
+        .secret(PASSWORD)
+        .ok();
+        let stale = server.last_access_token().expect("issued");
+        server.set_expires_in(Some(3600));
+        server.set_delay_for("/Token", Duration::from_secs(1));
+
+        let outputs = token_stampede(&env, &[]);
+        let token = the_one_token(&outputs);
+
+        assert_eq!(server.grant_count("refresh_token"), 1, "{}", store.name());
+        assert_ne!(token, stale);
+        assert_eq!(Some(&token), server.last_access_token().as_ref());
+        assert!(server.valid_access_token(&token));
+        // The rotated refresh token was stored, not lost: refreshing works.
+        let refresh = server.last_refresh_token().expect("rotated");
+        assert!(server.valid_refresh_token(&refresh));
+        server.set_delay_for("/Token", Duration::ZERO);
+        for secret in server
+            .issued_access_tokens()
+            .iter()
+            .chain(&server.issued_refresh_tokens())
+        {
+            env.secret(secret);
+        }
+        env.run(&["refresh"]).ok();
+        assert_eq!(server.grant_count("refresh_token"), 2);
+    }
+}
+
+#[test]
+fn twenty_processes_make_one_refresh_grant_virto_with_min_valid() {
+    let server = FakeVirto::start();
+    server.add_user(USER, PASSWORD);
+    server.set_expires_in(Some(600));
+    let env = Env::new(Store::File);
+    env.run(&[
+        "login",
+        "--provider",
+        "virto",
+        "--url",
+        &server.url(),
+        "--username",
+        USER,
+    ])
+    .env("CRMAUTH_PASSWORD", PASSWORD)
+    .secret(PASSWORD)
+    .ok();
+    // Asking for 20 minutes makes the stored token (10 minutes) stale and
+    // the refreshed one (30 minutes) fresh enough.
+    server.set_expires_in(Some(1800));
+    server.set_delay_for("/connect/token", Duration::from_secs(1));
+    let outputs = token_stampede(&env, &["--min-valid", "20m"]);
+    let token = the_one_token(&outputs);
+    assert_eq!(server.grant_count("refresh_token"), 1);
+    assert!(server.valid_access_token(&token));
+}
