@@ -80,14 +80,3 @@ impl Classify for NotLoggedIn {
         ))
     }
 }
-
-/// A subcommand whose issue has not landed yet.
-#[derive(Debug, Error)]
-#[error("'crmauth {0}' is not implemented yet")]
-pub struct NotImplemented(pub &'static str);
-
-impl Classify for NotImplemented {
-    fn exit(&self) -> Exit {
-        Exit::Failure
-    }
-}

@@ -48,14 +48,12 @@ pub enum HttpError {
     TooLarge { method: &'static str, url: String },
     #[error("cannot read CA bundle {path}: {reason}")]
     CaBundle { path: PathBuf, reason: String },
-    #[error("invalid URL {0}")]
-    BadUrl(String),
 }
 
 impl Classify for HttpError {
     fn exit(&self) -> Exit {
         match self {
-            Self::CaBundle { .. } | Self::BadUrl(_) => Exit::Usage,
+            Self::CaBundle { .. } => Exit::Usage,
             _ => Exit::Network,
         }
     }
@@ -102,7 +100,6 @@ pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
-    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -113,10 +110,6 @@ impl Answer {
 
     pub fn is_redirect(&self) -> bool {
         (300..400).contains(&self.status)
-    }
-
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
@@ -270,7 +263,6 @@ impl Http {
         let status = response.status().as_u16();
         let content_type = header("content-type");
         let retry_after = header("retry-after");
-        let location = header("location");
         let body = response
             .body_mut()
             .with_config()
@@ -280,7 +272,6 @@ impl Http {
             status,
             content_type,
             retry_after,
-            location,
             body,
         })
     }

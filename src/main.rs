@@ -3,26 +3,21 @@
 mod cli;
 mod commands;
 mod context;
-#[allow(dead_code)] // the OAuth issue uses the builders
 mod credential;
 mod error;
 mod files;
-#[allow(dead_code)] // the provider issues use all of it
 mod http;
-#[allow(dead_code)] // prompts for login
 mod input;
 mod output;
 mod profile;
-#[allow(dead_code)] // the provider issues use all of it
 mod provider;
 mod secret;
 mod session;
-#[allow(dead_code)]
 mod store;
 
 use std::process::ExitCode;
 
-use crate::error::{Classify, Exit, NotImplemented, NotLoggedIn, UsageError};
+use crate::error::{Classify, Exit, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
     let cli = match cli::parse() {
@@ -60,7 +55,6 @@ fn classify(err: &anyhow::Error) -> (Exit, Option<String>) {
         .find_map(|cause| {
             of::<UsageError>(cause)
                 .or_else(|| of::<NotLoggedIn>(cause))
-                .or_else(|| of::<NotImplemented>(cause))
                 .or_else(|| of::<profile::ProfileError>(cause))
                 .or_else(|| of::<store::StoreError>(cause))
                 .or_else(|| of::<provider::ProviderError>(cause))

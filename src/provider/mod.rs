@@ -119,8 +119,6 @@ pub enum ProviderError {
     Usage(String),
     #[error(transparent)]
     Http(#[from] HttpError),
-    #[error("{0} is not implemented yet")]
-    NotImplemented(&'static str),
 }
 
 impl Classify for ProviderError {
@@ -130,7 +128,6 @@ impl Classify for ProviderError {
             Self::OtpRequired | Self::Usage(_) => Exit::Usage,
             Self::Unexpected(_) => Exit::Network,
             Self::Http(err) => err.exit(),
-            Self::NotImplemented(_) => Exit::Failure,
         }
     }
 
@@ -147,8 +144,6 @@ impl Classify for ProviderError {
 
 /// One provider's protocol.
 pub trait Provider: Sync {
-    fn kind(&self) -> ProviderKind;
-
     /// Obtains a new credential from what the user gave.
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError>;
 

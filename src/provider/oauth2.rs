@@ -319,7 +319,6 @@ mod tests {
             status,
             content_type: content_type.map(str::to_string),
             retry_after: None,
-            location: None,
             body: body.as_bytes().to_vec(),
         }
     }

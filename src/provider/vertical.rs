@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request, join_url};
 use crate::profile::Profile;
-use crate::provider::{LoginRequest, Provider, ProviderError, ProviderKind, Revocation};
+use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
 use crate::secret::Secret;
 
 pub const GENERATE_PATH: &str = "/crm/apiauthtoken.do";
@@ -27,10 +27,6 @@ pub const DEFAULT_DISPLAY_NAME: &str = "crmauth";
 pub struct Vertical;
 
 impl Provider for Vertical {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Vertical
-    }
-
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let email = request
             .username
@@ -317,7 +313,6 @@ mod tests {
             status,
             content_type: Some("text/plain;charset=UTF-8".into()),
             retry_after: None,
-            location: None,
             body: body.as_bytes().to_vec(),
         }
     }

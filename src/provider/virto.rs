@@ -9,7 +9,7 @@ use crate::http::{Field, Http, Request, join_url};
 use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
 use crate::provider::virtuous::no_refresh_token;
-use crate::provider::{LoginRequest, Provider, ProviderError, ProviderKind, Revocation};
+use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
 
 const TOKEN_PATH: &str = "/connect/token";
 const VERIFY_PATH: &str = "/api/platform/security/currentuser";
@@ -20,10 +20,6 @@ const OFFLINE_ACCESS: &str = "offline_access";
 pub struct Virto;
 
 impl Provider for Virto {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Virto
-    }
-
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let client = Client {
             id: request.client_id.as_deref(),

@@ -7,7 +7,7 @@ use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, join_url};
 use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
-use crate::provider::{LoginRequest, Provider, ProviderError, ProviderKind, Revocation};
+use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
 
 const TOKEN_PATH: &str = "/Token";
 const VERIFY_PATH: &str = "/api/Organization/Current";
@@ -15,10 +15,6 @@ const VERIFY_PATH: &str = "/api/Organization/Current";
 pub struct Virtuous;
 
 impl Provider for Virtuous {
-    fn kind(&self) -> ProviderKind {
-        ProviderKind::Virtuous
-    }
-
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let (Some(username), Some(password)) = (&request.username, &request.password) else {
             return Err(ProviderError::Usage(

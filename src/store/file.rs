@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::files::{self, FileLock};
 use crate::secret::Secret;
-use crate::store::{SecretStore, StoreError, StoreKind};
+use crate::store::{SecretStore, StoreError};
 
 pub const CREDENTIALS_FILE: &str = "credentials.json";
 const LOCK_FILE: &str = "credentials.lock";
@@ -119,10 +119,6 @@ fn check_private(_path: &Path) -> Result<(), StoreError> {
 }
 
 impl SecretStore for FileStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::File
-    }
-
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         let file = self.read()?;
         Ok(file

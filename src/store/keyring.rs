@@ -14,7 +14,7 @@ use keyring_core::api::CredentialStore;
 use keyring_core::{Entry, Error as KeyringError};
 
 use crate::secret::Secret;
-use crate::store::{SecretStore, StoreError, StoreKind};
+use crate::store::{SecretStore, StoreError};
 
 const DEADLINE: Duration = Duration::from_secs(5);
 const SERVICE: &str = "crmauth";
@@ -112,10 +112,6 @@ fn unavailable(err: KeyringError) -> StoreError {
 }
 
 impl SecretStore for KeyringStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::Keyring
-    }
-
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         match self.call(profile, |entry| entry.get_password()) {
             Ok(record) => Ok(Some(Secret::new(record))),

@@ -74,7 +74,6 @@ impl Classify for StoreError {
 
 /// A place that keeps one secret record per profile.
 pub trait SecretStore {
-    fn kind(&self) -> StoreKind;
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError>;
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError>;
     /// Removes the record; removing a missing record is not an error.
