@@ -314,6 +314,8 @@ impl Http {
                 std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
                     "the connection closed before the answer was complete".to_string()
                 }
+                // getaddrinfo failures come back uncategorized.
+                _ if err.to_string().contains("lookup address") => "host not found".to_string(),
                 kind => format!("network error ({kind})"),
             },
             ureq::Error::Tls(reason) => format!("TLS error: {reason}"),
