@@ -83,27 +83,23 @@ fn every_request(answer: FakeResponse, code: i32, expect: &str) {
 }
 
 /// A raw TCP server answering every connection with `reply(request_head)`
-/// then closing; records the request heads.
+/// then closing.
 struct RawServer {
     port: u16,
-    heads: Arc<Mutex<Vec<String>>>,
 }
 
 impl RawServer {
     fn start(reply: impl Fn(&str) -> Vec<u8> + Send + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&heads);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let head = read_head(&stream);
-                seen.lock().expect("lock").push(head.clone());
                 let mut stream = stream;
                 let _ = stream.write_all(&reply(&head));
             }
         });
-        Self { port, heads }
+        Self { port }
     }
 
     fn url(&self) -> String {
@@ -388,4 +384,105 @@ fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
         "NO_PROXY did not bypass the proxy"
     );
     assert_eq!(server.requests_to(USERS_PATH).len(), 1);
+}
+
+/// A throwaway CA and a leaf for 127.0.0.1/localhost signed by it, made
+/// with the openssl CLI; returns (ca.pem, leaf.pem, leaf.key).
+fn make_certs(dir: &std::path::Path) -> (std::path::PathBuf, Vec<u8>, Vec<u8>) {
+    let script = r#"set -e
+        ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+        openssl req -x509 $ec -keyout ca.key -out ca.pem -days 2 -subj /CN=crmauth-test-ca 2>/dev/null
+        openssl req $ec -keyout leaf.key -out leaf.csr -subj /CN=localhost 2>/dev/null
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > ext
+        openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+            -out leaf.pem -days 2 -extfile ext 2>/dev/null"#;
+    let status = std::process::Command::new("bash")
+        .args(["-c", script])
+        .current_dir(dir)
+        .status()
+        .expect("openssl");
+    assert!(status.success(), "openssl failed");
+    let read = |name: &str| std::fs::read(dir.join(name)).expect(name);
+    (dir.join("ca.pem"), read("leaf.pem"), read("leaf.key"))
+}
+
+/// An HTTPS front for `upstream` (plain HTTP): terminates TLS with the given
+/// leaf and forwards each request, one per connection.
+fn tls_front(upstream: std::net::SocketAddr, cert: &[u8], key: &[u8]) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert)
+        .collect::<Result<_, _>>()
+        .expect("leaf.pem");
+    let key = PrivateKeyDer::from_pem_slice(key).expect("leaf.key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocols")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("server config");
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let config = Arc::clone(&config);
+            std::thread::spawn(move || {
+                let Ok(connection) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(connection, stream);
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match std::io::Read::read(&mut tls, &mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head)
+                    .replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+                let Ok(mut plain) = TcpStream::connect(upstream) else {
+                    return;
+                };
+                let _ = plain.write_all(head.as_bytes());
+                let mut answer = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut plain, &mut answer);
+                let _ = tls.write_all(&answer);
+                tls.conn.send_close_notify();
+                let _ = tls.flush();
+            });
+        }
+    });
+    format!("https://127.0.0.1:{port}")
+}
+
+#[test]
+fn tls_self_signed_fails_clearly_and_cacert_makes_it_work() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ca, cert, key) = make_certs(dir.path());
+    let server = vertical();
+    let url = tls_front(server.addr(), &cert, &key);
+
+    let env = Env::new(Store::File);
+    generate(&env, &url, &[])
+        .code(5)
+        .stderr_has("TLS error")
+        .stderr_lines_at_most(2);
+    assert_eq!(server.request_count(), 0);
+    assert!(!env.path("credentials.json").exists());
+
+    let ca = ca.to_str().expect("utf-8");
+    generate(&env, &url, &["--cacert", ca]).ok();
+    env.secret(&server.last_token().expect("token"));
+    let stored = std::fs::read(env.path("credentials.json")).expect("stored");
+    env.run(&["whoami", "--verify"])
+        .env("CRMAUTH_CA_BUNDLE", ca)
+        .ok();
+    env.run(&["whoami", "--verify"])
+        .code(5)
+        .stderr_has("TLS error");
+    unchanged(&env, &stored);
 }
