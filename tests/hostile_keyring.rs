@@ -176,22 +176,19 @@ fn a_bus_without_a_secret_service_is_exit_6_fast() {
 fn a_locked_collection_is_exit_6_fast() {
     let bus = Bus::keyring();
     let env = with_key(&bus);
-    let status = Command::new("gdbus")
+    let status = Command::new("dbus-send")
         .args([
-            "call",
             "--session",
-            "--dest",
-            "org.freedesktop.secrets",
-            "--object-path",
+            "--print-reply",
+            "--dest=org.freedesktop.secrets",
             "/org/freedesktop/secrets",
-            "--method",
             "org.freedesktop.Secret.Service.Lock",
-            "['/org/freedesktop/secrets/collection/login']",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
         ])
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .stdout(Stdio::null())
         .status()
-        .expect("gdbus");
+        .expect("dbus-send");
     assert!(status.success(), "could not lock the collection");
     fails_fast(&bus, &env);
 }
