@@ -305,6 +305,14 @@ impl Http {
                 std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
                     "the connection closed before the answer was complete".to_string()
                 }
+                // rustls reports a failed handshake (untrusted certificate...) as InvalidData.
+                std::io::ErrorKind::InvalidData if url.starts_with("https:") => match err.get_ref()
+                {
+                    Some(inner) => format!("TLS error: {inner}"),
+                    None => "TLS error".to_string(),
+                },
+                // getaddrinfo failures come back uncategorized.
+                _ if err.to_string().contains("lookup address") => "host not found".to_string(),
                 kind => format!("network error ({kind})"),
             },
             ureq::Error::Tls(reason) => format!("TLS error: {reason}"),

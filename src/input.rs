@@ -40,6 +40,7 @@ pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
                 source.env_var
             )));
         }
+        refuse_nul(&secret, source.env_var)?;
         return Ok(secret);
     }
     if interactive() {
@@ -88,7 +89,19 @@ fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
     if secret.is_empty() {
         return Err(UsageError::new(format!("{flag}: standard input is empty")));
     }
+    refuse_nul(&secret, flag)?;
     Ok(secret)
+}
+
+/// A NUL byte cannot be part of a password, key or header value, and C-based
+/// servers would cut the value there: refused rather than sent encoded.
+fn refuse_nul(secret: &Secret, source: &str) -> Result<(), UsageError> {
+    if secret.expose().contains('\0') {
+        return Err(UsageError::new(format!(
+            "{source}: the secret contains a NUL byte"
+        )));
+    }
+    Ok(())
 }
 
 /// A plain value: the flag's, else a prompt on a terminal, else a usage error.

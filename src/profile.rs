@@ -21,7 +21,7 @@ pub const FALLBACK_PROFILE: &str = "default";
 pub enum ProfileError {
     #[error("{path} is not valid: {reason}")]
     Corrupt { path: PathBuf, reason: String },
-    #[error("cannot {action} {path}: {source}")]
+    #[error("cannot {action} {path}")]
     Io {
         action: &'static str,
         path: PathBuf,

@@ -40,7 +40,7 @@ pub enum StoreError {
     Corrupt { profile: String, reason: String },
     #[error("{path} is not valid: {reason}")]
     CorruptFile { path: PathBuf, reason: String },
-    #[error("cannot {action} {path}: {source}")]
+    #[error("cannot {action} {path}")]
     Io {
         action: &'static str,
         path: PathBuf,
