@@ -163,7 +163,7 @@ pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError>
 /// user allowed it. Credentials and fragments in the URL are refused.
 pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> {
     let url = url::Url::parse(text).map_err(|err| {
-        UsageError::new(format!("invalid URL '{text}': {err}"))
+        UsageError::new(format!("invalid URL {}: {err}", quote_url(text)))
             .with_hint("give the full base URL, e.g. https://crm.example.com")
     })?;
     if !url.username().is_empty() || url.password().is_some() {
@@ -194,9 +194,21 @@ pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> 
         }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(UsageError::new(format!("invalid URL '{text}': no host")));
+        return Err(UsageError::new(format!(
+            "invalid URL {}: no host",
+            quote_url(text)
+        )));
     }
     Ok(text.to_string())
+}
+
+/// The URL for an error message, unless it may hold `user:password@`.
+fn quote_url(text: &str) -> String {
+    if text.contains('@') {
+        "(not shown: it contains '@')".to_string()
+    } else {
+        format!("'{text}'")
+    }
 }
 
 fn is_loopback(url: &url::Url) -> bool {
@@ -221,6 +233,12 @@ mod tests {
         assert!(validate_url("http://crm.example.com", false).is_err());
         assert!(validate_url("http://crm.example.com", true).is_ok());
         assert!(validate_url("https://crm.example.com/platform", false).is_ok());
+    }
+
+    #[test]
+    fn an_unparsable_url_with_credentials_is_not_echoed() {
+        let err = validate_url("https://bob:hunter2@[bad", false).err();
+        assert!(err.is_some_and(|e| !e.message.contains("hunter2")));
     }
 
     #[test]
