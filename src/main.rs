@@ -7,6 +7,7 @@ mod context;
 mod credential;
 mod error;
 mod files;
+mod generation;
 #[allow(dead_code)] // the provider issues use all of it
 mod http;
 #[allow(dead_code)] // prompts for login
@@ -27,6 +28,9 @@ use clap::Parser;
 use crate::error::{Classify, Exit, NotImplemented, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
+    if let Some(code) = generation::maintainer_command() {
+        return code;
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
