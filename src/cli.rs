@@ -20,15 +20,133 @@ Exit codes:
   5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
   6  the secret store is unavailable or locked";
 
+/// Every environment variable crmauth reads, for `--help` and the man page.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("CRMAUTH_PROFILE", "profile to use, like --profile"),
+    (
+        "CRMAUTH_CONFIG_DIR",
+        "directory of profiles.json and lock files, like --config-dir",
+    ),
+    (
+        "CRMAUTH_STORE",
+        "where secrets are kept: keyring or file, like --store",
+    ),
+    (
+        "CRMAUTH_TIMEOUT",
+        "seconds a whole HTTP request may take, like --timeout",
+    ),
+    (
+        "CRMAUTH_CA_BUNDLE",
+        "extra CA certificate (PEM) to trust, like --cacert",
+    ),
+    (
+        "CRMAUTH_PASSWORD",
+        "password for login and authtoken generate (instead of a prompt)",
+    ),
+    (
+        "CRMAUTH_CLIENT_SECRET",
+        "OAuth client secret for login --client-id",
+    ),
+    ("CRMAUTH_OTP", "Virtuous two-factor code, like --otp"),
+    (
+        "CRMAUTH_API_KEY",
+        "API key for apikey set (instead of a prompt)",
+    ),
+    (
+        "CRMAUTH_CURL",
+        "curl program that 'crmauth curl' runs [default: curl on PATH]",
+    ),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, NO_PROXY",
+        "proxy settings, honoured for every request",
+    ),
+    ("SSL_CERT_FILE", "replaces the system trust store"),
+    ("NO_COLOR", "no colour in prompts"),
+];
+
+/// The files crmauth reads and writes, for the man page.
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "<config dir>/profiles.json",
+        "profiles and their non-secret settings (provider, URL, user, client id, expiry); \
+         the config dir is --config-dir, else $CRMAUTH_CONFIG_DIR, else the platform config \
+         dir + /crmauth (~/.config/crmauth on Linux)",
+    ),
+    (
+        "<config dir>/credentials.json",
+        "secrets with --store file, mode 0600 (refused when readable by group or others)",
+    ),
+    (
+        "<config dir>/*.lock",
+        "per-profile lock files that make refreshes single-flight",
+    ),
+    (
+        "OS keyring",
+        "secrets with --store keyring (the default): service 'crmauth' (or \
+         'crmauth:<config dir>' with a non-default config dir), account = profile name",
+    ),
+];
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  crmauth login                              # asks for provider, URL, user, password
+  TOKEN=$(crmauth token)                     # refreshed first when about to expire
+  crmauth curl /api/Contact/Search -d @q.json
+  crmauth -p prod whoami
+  crmauth profiles";
+
+const MAIN_AFTER_LONG_HELP: &str = concat!(
+    "Examples:
+  # Log in; on a terminal crmauth asks for what is missing
+  crmauth login
+  crmauth login --provider virtuous --username ann@example.org
+  crmauth login -p shop --provider virto --url https://shop.example.com --username admin
+
+  # Use the credential in scripts and with curl
+  TOKEN=$(crmauth token)
+  crmauth token --format header
+  crmauth curl /api/Contact/Search -d @query.json
+
+  # Look at what is stored, and switch profiles
+  crmauth whoami
+  crmauth profiles
+  crmauth profiles use shop
+
+",
+    "Environment:
+  CRMAUTH_PROFILE, CRMAUTH_CONFIG_DIR, CRMAUTH_STORE, CRMAUTH_TIMEOUT, CRMAUTH_CA_BUNDLE
+      defaults of the global options of the same names
+  CRMAUTH_PASSWORD, CRMAUTH_CLIENT_SECRET, CRMAUTH_OTP, CRMAUTH_API_KEY
+      secrets and codes for non-interactive logins
+  CRMAUTH_CURL      curl program that 'crmauth curl' runs
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured.
+
+",
+    "Exit codes:
+  0  success
+  1  any other error
+  2  usage error (bad flags, missing value in non-interactive mode)
+  3  not logged in: no credential stored for the profile
+  4  the server rejected the credentials: log in again
+  5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
+  6  the secret store is unavailable or locked"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "crmauth",
     version,
     about = "Obtain, refresh, store and hand out API credentials for Virtuous, Virto Commerce and Vertical CRM",
-    long_about = "crmauth logs in to Virtuous CRM, Virto Commerce and Vertical CRM, keeps the \
-credentials in the OS keyring (or a 0600 file with --store file), refreshes them when they \
-are about to expire, and hands them to scripts and curl as Authorization headers.",
-    after_help = EXIT_CODES,
+    long_about = "Obtain, refresh, store and hand out API credentials for Virtuous CRM, Virto \
+Commerce and Vertical CRM.
+
+crmauth logs in once, keeps the credential in the OS keyring (or, with --store file, in a \
+0600 credentials.json in the config dir), refreshes it when it is about to expire, and \
+hands it to scripts ('crmauth token') and curl ('crmauth curl') as an Authorization \
+header. Passwords are never stored. Non-secret settings live in profiles.json in the \
+config dir; each profile is one login.",
+    after_help = MAIN_EXAMPLES,
+    after_long_help = MAIN_AFTER_LONG_HELP,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -41,6 +159,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Profile to use [default: the default profile, else 'default']
     #[arg(
@@ -86,28 +205,170 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Log in and store the credential (password grant, client credentials, or auth token)
+    ///
+    /// Virtuous and Virto: an OAuth password grant (Virtuous asks for a two-factor code when
+    /// the account has one); Virto with --client-id and no --username: the client_credentials
+    /// grant. Vertical: generates a permanent auth token (as 'authtoken generate').
+    ///
+    /// On a terminal crmauth asks for whatever is missing (provider, URL, user name, hidden
+    /// password, 2FA code, client secret); otherwise the values come from flags and
+    /// CRMAUTH_PASSWORD, CRMAUTH_CLIENT_SECRET, CRMAUTH_OTP, and a missing one is an error.
+    /// The access and refresh tokens (and the client secret) go to the secret store, the rest
+    /// to profiles.json; the password is never stored. The first login sets the default
+    /// profile. Logging in again to an existing profile reuses its provider, URL and user.
+    #[command(after_help = LOGIN_EXAMPLES)]
     Login(LoginArgs),
     /// Get a new access token from the stored refresh token
+    ///
+    /// Replaces the access and refresh token together (a refresh token may rotate).
+    /// Client-credentials profiles re-run their grant with the stored client secret. API keys
+    /// and Vertical auth tokens do not expire: there is nothing to refresh (exit 2). 'token'
+    /// and 'curl' refresh by themselves when needed; this command forces it.
+    #[command(after_help = REFRESH_EXAMPLES)]
     Refresh,
     /// Manage static API keys
-    #[command(subcommand)]
+    #[command(subcommand, after_help = APIKEY_SET_EXAMPLES)]
     Apikey(ApikeyCommand),
     /// Manage Vertical CRM auth tokens
-    #[command(subcommand)]
+    #[command(subcommand, after_help = AUTHTOKEN_EXAMPLES)]
     Authtoken(AuthtokenCommand),
     /// Print the current credential for scripts, refreshing it first when needed
+    ///
+    /// Prints only the credential on stdout (raw: the token and a newline), so that
+    /// TOKEN=$(crmauth token) works. When the access token expires within --min-valid it is
+    /// refreshed first, silently; if that fails while the token is still valid, the current
+    /// token is printed and a warning goes to stderr.
+    #[command(after_help = TOKEN_EXAMPLES)]
     Token(TokenArgs),
     /// Show what is stored for the profile (never a secret)
+    ///
+    /// Provider, URL, user, credential kind, where it is stored, when it was obtained and
+    /// when it expires, scopes, whether a refresh token exists, and the claims of a JWT
+    /// access token. --verify asks the server whether the credential still works (exit 4
+    /// when it does not).
+    #[command(after_help = WHOAMI_EXAMPLES)]
     Whoami(WhoamiArgs),
     /// Run curl with the profile's Authorization header added
+    ///
+    /// Everything after 'curl' goes to curl unchanged; global options go before it. A URL
+    /// argument that starts with '/' is taken relative to the profile URL. The token is
+    /// refreshed first as 'token' does, and reaches curl through an inherited descriptor or
+    /// a 0600 temporary file, never through a command line. Your stdin stays curl's stdin;
+    /// the exit code is curl's. CRMAUTH_CURL names another curl program.
+    #[command(after_help = CURL_EXAMPLES)]
     Curl(CurlArgs),
     /// Forget the profile's secrets and the profile
+    ///
+    /// Removes the secrets from the store and the profile from profiles.json. With --revoke
+    /// the credential is first invalidated on the server: Virto revokes the refresh token,
+    /// Vertical deletes the auth token; Virtuous has no revocation, so only the local copy
+    /// goes.
+    #[command(after_help = LOGOUT_EXAMPLES)]
     Logout(LogoutArgs),
     /// List profiles, or set the default one
+    ///
+    /// The table shows each profile's provider, URL, user, credential kind and expiry; '*'
+    /// marks the default profile, used when neither -p nor CRMAUTH_PROFILE names one.
+    #[command(after_help = PROFILES_EXAMPLES)]
     Profiles(ProfilesArgs),
     /// Print a shell completion script
+    ///
+    /// Prints the script on stdout; where to put it depends on the shell (see the
+    /// examples). The same scripts are in completions/ in the source tree.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
 }
+
+const LOGIN_EXAMPLES: &str = "\
+Examples:
+  # On a terminal: choose the provider, then answer the prompts
+  crmauth login
+
+  # Virtuous (default URL), password and 2FA code asked for
+  crmauth login --provider virtuous --username ann@example.org
+
+  # Virto Commerce, as a user or as an OAuth client
+  crmauth login -p shop --provider virto --url https://shop.example.com --username admin
+  printf '%s' \"$SECRET\" | crmauth login -p shop-ci --provider virto \\
+      --url https://shop.example.com --client-id ci --client-secret-stdin
+
+  # Vertical CRM: generate a permanent auth token
+  crmauth login -p vcrm --provider vertical --url https://crm.example.com --username ann@example.org
+
+  # Non-interactive, e.g. in CI
+  CRMAUTH_PASSWORD=... crmauth login --provider virtuous --username ann@example.org --otp 123456";
+
+const REFRESH_EXAMPLES: &str = "\
+Examples:
+  crmauth refresh
+  crmauth -p shop refresh";
+
+const APIKEY_SET_EXAMPLES: &str = "\
+Examples:
+  # Asks for the URL and the key (hidden)
+  crmauth apikey set
+
+  # From a variable or a password manager, without a prompt
+  printf '%s' \"$VIRTUOUS_API_KEY\" | crmauth -p ci apikey set --key-stdin
+  pass show crm/apikey | crmauth apikey set --provider virtuous --key-stdin";
+
+const AUTHTOKEN_EXAMPLES: &str = "\
+Examples:
+  crmauth -p vcrm authtoken generate --url https://crm.example.com --username ann@example.org
+  crmauth -p vcrm authtoken delete";
+
+const AUTHTOKEN_GENERATE_EXAMPLES: &str = "\
+Examples:
+  crmauth -p vcrm authtoken generate --url https://crm.example.com --username ann@example.org
+  CRMAUTH_PASSWORD=... crmauth authtoken generate --url https://crm.example.com \\
+      --username ann@example.org --display-name nightly-export";
+
+const AUTHTOKEN_DELETE_EXAMPLES: &str = "\
+Examples:
+  crmauth -p vcrm authtoken delete";
+
+const TOKEN_EXAMPLES: &str = "\
+Examples:
+  TOKEN=$(crmauth token)
+  curl -H \"$(crmauth token --format header)\" https://api.virtuoussoftware.com/api/Contact/1
+  eval \"$(crmauth -p shop token --format env)\"     # sets CRMAUTH_TOKEN, CRMAUTH_AUTHORIZATION
+  crmauth token --format json --min-valid 10m";
+
+const WHOAMI_EXAMPLES: &str = "\
+Examples:
+  crmauth whoami
+  crmauth -p shop whoami --verify
+  crmauth whoami --json | jq -r .expires_at";
+
+const CURL_EXAMPLES: &str = "\
+Examples:
+  crmauth curl /api/Organization/Current
+  crmauth -p shop curl -sS /api/platform/security/currentuser
+  crmauth curl -X POST /api/Contact/Search -H 'Content-Type: application/json' -d @query.json";
+
+const LOGOUT_EXAMPLES: &str = "\
+Examples:
+  crmauth logout
+  crmauth -p shop logout --revoke
+  crmauth logout --all";
+
+const PROFILES_EXAMPLES: &str = "\
+Examples:
+  crmauth profiles
+  crmauth profiles use shop
+  crmauth profiles --json | jq -r '.[].name'";
+
+const PROFILES_USE_EXAMPLES: &str = "\
+Examples:
+  crmauth profiles use shop";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  crmauth completions bash > ~/.local/share/bash-completion/completions/crmauth
+  crmauth completions zsh > ~/.zfunc/_crmauth     # with fpath+=~/.zfunc in ~/.zshrc
+  crmauth completions fish > ~/.config/fish/completions/crmauth.fish
+  crmauth completions powershell >> $PROFILE
+  crmauth completions elvish > ~/.config/elvish/lib/crmauth.elv";
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
@@ -146,6 +407,11 @@ pub struct LoginArgs {
 #[derive(Debug, Subcommand)]
 pub enum ApikeyCommand {
     /// Store a static API key for the profile (sent as Bearer)
+    ///
+    /// Asks for the URL (Virtuous: the default is shown) and the key, hidden, on a
+    /// terminal; otherwise the key comes from --key-stdin or CRMAUTH_API_KEY. The key goes
+    /// to the secret store, the rest to profiles.json. API keys do not expire.
+    #[command(after_help = APIKEY_SET_EXAMPLES)]
     Set(ApikeySetArgs),
 }
 
@@ -168,8 +434,17 @@ pub struct ApikeySetArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuthtokenCommand {
     /// Generate and store a permanent Vertical CRM auth token
+    ///
+    /// Sends the email and password to <URL>/crm/apiauthtoken.do and stores the token it
+    /// answers with; the password is never stored. The token is sent bare, without a scheme,
+    /// in the Authorization header.
+    #[command(after_help = AUTHTOKEN_GENERATE_EXAMPLES)]
     Generate(AuthtokenGenerateArgs),
     /// Delete the stored auth token on the server, then locally
+    ///
+    /// When the server says the token is already invalid, it is removed locally too, with a
+    /// warning; any other failure keeps it.
+    #[command(after_help = AUTHTOKEN_DELETE_EXAMPLES)]
     Delete,
 }
 
@@ -260,6 +535,7 @@ pub struct ProfilesArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProfilesCommand {
     /// Make NAME the default profile
+    #[command(after_help = PROFILES_USE_EXAMPLES)]
     Use {
         /// Profile name
         name: String,

@@ -6,6 +6,7 @@ mod context;
 mod credential;
 mod error;
 mod files;
+mod generation;
 mod http;
 mod input;
 mod output;
@@ -20,6 +21,9 @@ use std::process::ExitCode;
 use crate::error::{Classify, Exit, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
+    if let Some(code) = generation::maintainer_command() {
+        return code;
+    }
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -1,7 +1,7 @@
 //! Rendering for people and scripts: token formats, `whoami`, the profiles
 //! table, RFC 3339 and relative times.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::Value;
@@ -109,6 +109,21 @@ fn human_span(seconds: u64) -> String {
     format!("{value} {unit}")
 }
 
+/// "3 min ago", "just now" (or "in 5 s" for a clock that runs behind).
+pub fn ago(at: Timestamp, now: Timestamp) -> String {
+    let seconds = now.as_second() - at.as_second();
+    match seconds {
+        0 => "just now".to_string(),
+        1.. => format!("{} ago", human_span(seconds.unsigned_abs())),
+        _ => format!("in {}", human_span(seconds.unsigned_abs())),
+    }
+}
+
+/// `2026-12-08 10:00Z`: short enough for a table cell.
+fn short_time(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%d %H:%MZ").to_string()
+}
+
 /// `2026-12-08T10:00:00Z (in 14 days)`.
 pub fn absolute_and_relative(at: Option<Timestamp>, now: Timestamp) -> String {
     match at {
@@ -152,9 +167,10 @@ impl WhoamiJson {
         row("store", store_location.to_string());
         row(
             "obtained",
-            absolute_and_relative(self.obtained_at.parse().ok(), now)
-                .replace("in ", "")
-                .replace("expired ", ""),
+            match self.obtained_at.parse() {
+                Ok(at) => format!("{} ({})", rfc3339(at), ago(at, now)),
+                Err(_) => self.obtained_at.clone(),
+            },
         );
         row(
             "expires",
@@ -182,7 +198,7 @@ impl WhoamiJson {
                 .join(", ");
             row("jwt claims", shown);
         }
-        format!("{table}\n")
+        trimmed(&table)
     }
 }
 
@@ -218,27 +234,72 @@ impl<'a> ProfileJson<'a> {
     }
 }
 
+/// Two lines a profile, so that the table fits 80 columns with typical values:
+///
+/// ```text
+///    PROFILE  PROVIDER                          USER             EXPIRES
+///             URL                               KIND
+/// *  default  virtuous                          ann@example.org  in 14 days
+///             https://api.virtuoussoftware.com  oauth_password   2026-12-08 10:00Z
+/// ```
 pub fn profiles_table(rows: &[ProfileJson<'_>], now: Timestamp) -> String {
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
     table.set_content_arrangement(ContentArrangement::Dynamic);
     table.set_width(80);
     table.set_header(vec![
-        "", "PROFILE", "PROVIDER", "URL", "USER", "KIND", "EXPIRES",
+        "",
+        "PROFILE",
+        "PROVIDER\nURL",
+        "USER\nKIND",
+        "EXPIRES",
     ]);
-    for row in rows {
-        let expires = row.expires_at.as_deref().and_then(|t| t.parse().ok());
+    for (index, row) in rows.iter().enumerate() {
+        if index > 0 {
+            table.add_row(vec![""]);
+        }
+        let expires: Option<Timestamp> = row.expires_at.as_deref().and_then(|t| t.parse().ok());
         table.add_row(vec![
             if row.default { "*" } else { "" }.to_string(),
             row.name.to_string(),
-            row.provider.to_string(),
-            row.url.to_string(),
-            row.user.unwrap_or("-").to_string(),
-            row.kind.to_string(),
-            relative(expires, now),
+            format!("{}\n{}", row.provider, row.url),
+            format!("{}\n{}", row.user.unwrap_or("-"), row.kind),
+            match expires {
+                Some(at) => format!("{}\n{}", relative(expires, now), short_time(at)),
+                None => "never".to_string(),
+            },
         ]);
     }
-    format!("{table}\n")
+    // When something must wrap, let it be the user or kind, not the URL or the expiry.
+    let longest =
+        |cells: &mut dyn Iterator<Item = usize>, cap: usize| cells.max().unwrap_or(0).min(cap);
+    let keep = [
+        (
+            1,
+            longest(&mut rows.iter().map(|row| row.name.chars().count()), 16),
+        ),
+        (
+            2,
+            longest(&mut rows.iter().map(|row| row.url.chars().count()), 36),
+        ),
+        (4, 17), // "2026-12-08 10:00Z"
+    ];
+    for (index, column) in table.column_iter_mut().enumerate() {
+        column.set_padding((0, if index == 4 { 0 } else { 2 }));
+        if let Some((_, width)) = keep.iter().find(|(at, _)| *at == index) {
+            let padded = if index == 4 { *width } else { *width + 2 };
+            let width = u16::try_from(padded).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
+    trimmed(&table)
+}
+
+/// The table's lines without the padding comfy-table leaves at their ends.
+fn trimmed(table: &Table) -> String {
+    let text = table.to_string();
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    format!("{}\n", lines.join("\n"))
 }
 
 /// The claims of a JWT access token, decoded without verifying the signature
@@ -266,6 +327,112 @@ mod tests {
         assert_eq!(relative(at(-3 * 3600 - 5), now), "expired 3 h ago");
         assert_eq!(relative(at(90), now), "in 90 s");
         assert_eq!(relative(None, now), "never");
+    }
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_second(1_800_000_000 + seconds).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn row<'a>(
+        name: &'a str,
+        url: &'a str,
+        user: Option<&'a str>,
+        kind: &'a str,
+        expires: Option<i64>,
+    ) -> ProfileJson<'a> {
+        ProfileJson {
+            name,
+            default: name == "default",
+            provider: "virtuous",
+            url,
+            user,
+            kind,
+            expires_at: expires.map(|s| rfc3339(at(s))),
+        }
+    }
+
+    fn assert_fits_80(text: &str) {
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "wider than 80 columns:\n{line}\n\n{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_profiles_table_fits_80_columns_with_relative_and_absolute_expiry() {
+        let rows = [
+            row(
+                "default",
+                "https://api.virtuoussoftware.com",
+                Some("ann.long-name@example.org"),
+                "oauth_password",
+                Some(14 * 86_400),
+            ),
+            row(
+                "shop-ci",
+                "https://shop.example.com/platform",
+                None,
+                "oauth_client_credentials",
+                Some(-3 * 3600),
+            ),
+            row(
+                "key",
+                "https://api.virtuoussoftware.com",
+                None,
+                "api_key",
+                None,
+            ),
+        ];
+        let text = profiles_table(&rows, at(0));
+        println!("{text}");
+        assert_fits_80(&text);
+        let typical = [row(
+            "default",
+            "https://api.virtuoussoftware.com",
+            Some("ann@example.org"),
+            "oauth_password",
+            Some(14 * 86_400),
+        )];
+        let one = profiles_table(&typical, at(0));
+        assert_fits_80(&one);
+        assert_eq!(
+            one.lines().count(),
+            4,
+            "a typical profile needs no wrapping:\n{one}"
+        );
+        assert!(text.contains("in 14 days"), "{text}");
+        assert!(text.contains("2027-01-29 08:00Z"), "{text}");
+        assert!(text.contains("expired 3 h ago"), "{text}");
+        assert!(text.contains("never"), "{text}");
+    }
+
+    #[test]
+    fn whoami_says_how_long_ago_the_credential_was_obtained_and_fits_80_columns() {
+        let view = WhoamiJson {
+            profile: "default".into(),
+            provider: "virto".into(),
+            url: "https://shop.example.com/platform".into(),
+            user: Some("admin".into()),
+            kind: "oauth_password".into(),
+            store: "file".into(),
+            obtained_at: rfc3339(at(-180)),
+            expires_at: Some(rfc3339(at(1620))),
+            expires_in: Some(1620),
+            has_refresh_token: true,
+            refresh_expires_at: Some(rfc3339(at(14 * 86_400))),
+            scopes: vec!["offline_access".into(), "openid".into()],
+            jwt_claims: Some(
+                serde_json::json!({"sub": "1eb2fa8ac6574541afdb525833dadb46", "name": "admin", "role": ["__administrator", "reader"], "client_id": "web", "iss": "https://shop.example.com/platform/"}),
+            ),
+        };
+        let text = view.render_text("file /home/ann/.config/crmauth/credentials.json", at(0));
+        println!("{text}");
+        assert_fits_80(&text);
+        assert!(text.contains("(3 min ago)"), "{text}");
+        assert!(text.contains("(in 27 min)"), "{text}");
+        assert_eq!(ago(at(0), at(0)), "just now");
     }
 
     #[test]
