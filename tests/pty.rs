@@ -75,6 +75,12 @@ impl Pty {
         self
     }
 
+    /// Types without pressing Enter.
+    fn type_keys(&mut self, text: &str) -> &mut Self {
+        self.session.send(text).expect("type");
+        self
+    }
+
     /// Types a line at a prompt that echoes.
     fn type_line(&mut self, text: &str) -> &mut Self {
         self.session.send_line(text).expect("type");
@@ -233,7 +239,8 @@ fn ctrl_c_at_the_hidden_key_prompt_stops_and_stores_nothing() {
     let env = Env::new(Store::File);
     Pty::spawn(&env, &["apikey", "set", "--url", "https://crm.example.com"])
         .expect("API key")
-        .type_secret("half-typed")
+        .wait_until_hidden()
+        .type_keys("half-typed") // no Enter
         .ctrl_c()
         .is_interrupted();
     nothing_stored(&env);
