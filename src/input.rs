@@ -46,6 +46,8 @@ pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
     if interactive() {
         let value = Password::with_theme(&ColorfulTheme::default())
             .with_prompt(source.prompt)
+            // EOF (Ctrl-D) reads as empty: refused below instead of asking forever.
+            .allow_empty_password(true)
             .interact_on(&Term::stderr())
             .map_err(|_| UsageError::new(format!("{}: no input", source.prompt)))?;
         let secret = Secret::new(value);
