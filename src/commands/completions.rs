@@ -1,15 +1,17 @@
 //! `crmauth completions SHELL`
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::CommandFactory;
+use anyhow::{Context as _, Result};
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::CompletionsArgs;
+use crate::generation;
 
+/// The same script `generate-docs` commits to completions/.
 pub fn run(args: &CompletionsArgs) -> Result<ExitCode> {
-    let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "crmauth", &mut io::stdout());
+    io::stdout()
+        .write_all(&generation::completion(args.shell))
+        .context("cannot write to standard output")?;
     Ok(ExitCode::SUCCESS)
 }
