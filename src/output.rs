@@ -198,6 +198,9 @@ impl WhoamiJson {
                 .join(", ");
             row("jwt claims", shown);
         }
+        for column in table.column_iter_mut() {
+            column.set_padding((0, 2));
+        }
         trimmed(&table)
     }
 }
