@@ -11,6 +11,7 @@ use dialoguer::{Input, Password, Select};
 use crate::error::UsageError;
 use crate::provider::ProviderKind;
 use crate::secret::Secret;
+use crate::terminal;
 
 /// Larger stdin is not a secret anyone typed or piped on purpose.
 const MAX_STDIN_SECRET: u64 = 64 * 1024;
@@ -44,6 +45,7 @@ pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
         return Ok(secret);
     }
     if interactive() {
+        terminal::restore_on_interrupt();
         let value = Password::with_theme(&ColorfulTheme::default())
             .with_prompt(source.prompt)
             // EOF (Ctrl-D) reads as empty: refused below instead of asking forever.
@@ -117,6 +119,7 @@ pub fn plain_value(
         return Ok(value);
     }
     if interactive() {
+        terminal::restore_on_interrupt();
         let theme = ColorfulTheme::default();
         let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt);
         if let Some(default) = default {
@@ -141,6 +144,7 @@ pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError>
         return Ok(kind);
     }
     if interactive() {
+        terminal::restore_on_interrupt();
         let items: Vec<String> = ProviderKind::ALL
             .iter()
             .map(|kind| format!("{:<9} {}", kind.as_str(), kind.description()))

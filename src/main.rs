@@ -15,6 +15,7 @@ mod provider;
 mod secret;
 mod session;
 mod store;
+mod terminal;
 
 use std::process::ExitCode;
 

@@ -25,7 +25,14 @@ struct Pty {
 
 impl Pty {
     fn spawn(env: &Env, args: &[&str]) -> Pty {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crmauth"));
+        // The pty library turns echo off in the child; a person's terminal
+        // echoes, so turn it back on before crmauth starts. Only then does
+        // "the hidden prompt turned echo off" mean anything.
+        let mut command = Command::new("/bin/sh");
+        command
+            .arg("-c")
+            .arg(r#"stty echo && exec "$0" "$@""#)
+            .arg(env!("CARGO_BIN_EXE_crmauth"));
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("CRMAUTH_") {
                 command.env_remove(&key);
@@ -163,6 +170,29 @@ impl Pty {
         self
     }
 
+    /// The program left the cursor visible: no "hide cursor" (`ESC[?25l`)
+    /// without a later "show cursor" (`ESC[?25h`).
+    fn cursor_is_visible(&self) -> &Self {
+        let hidden = self.screen.rfind("\x1b[?25l");
+        let shown = self.screen.rfind("\x1b[?25h");
+        assert!(
+            hidden <= shown,
+            "crmauth left the cursor hidden; the screen showed:\n{:?}",
+            self.screen
+        );
+        self
+    }
+
+    /// The terminal echoes again: the program put back the modes it changed.
+    fn echo_is_on(&self) -> &Self {
+        assert!(
+            self.session.get_process().get_echo().unwrap_or(false),
+            "crmauth left the terminal without echo; the screen showed:\n{}",
+            self.screen
+        );
+        self
+    }
+
     fn screen_lacks(&self, secret: &str) -> &Self {
         assert!(
             !self.screen.contains(secret),
@@ -242,7 +272,9 @@ fn ctrl_c_at_the_hidden_key_prompt_stops_and_stores_nothing() {
         .wait_until_hidden()
         .type_keys("half-typed") // no Enter
         .ctrl_c()
-        .is_interrupted();
+        .is_interrupted()
+        .echo_is_on()
+        .cursor_is_visible();
     nothing_stored(&env);
 }
 
@@ -266,12 +298,12 @@ fn login_without_a_provider_offers_the_three_with_descriptions() {
         .expect(r"virto\s+Virto Commerce")
         .expect(r"vertical\s+Vertical CRM")
         .ctrl_c()
-        .is_interrupted();
+        .is_interrupted()
+        .cursor_is_visible();
     nothing_stored(&env);
 }
 
 #[test]
-#[ignore = "needs the oauth branch"]
 fn interactive_virtuous_login_with_two_factor_code() {
     let env = Env::new(Store::File);
     let fake = FakeVirtuous::start();
@@ -310,7 +342,6 @@ fn interactive_virtuous_login_with_two_factor_code() {
 }
 
 #[test]
-#[ignore = "needs the oauth branch"]
 fn interactive_virto_client_credentials_login_asks_for_the_secret_hidden() {
     let env = Env::new(Store::File);
     let fake = FakeVirto::start();
