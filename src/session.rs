@@ -50,24 +50,15 @@ impl Session {
         {
             return Ok(self);
         }
-        let lock_path = ctx.lock_path(&self.name);
-        let _lock = FileLock::acquire(&lock_path)
-            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
-        // Another process may have refreshed while this one waited for the lock;
-        // refreshing again would spend a rotating refresh token twice.
-        let current = store.load(&self.name)?.ok_or_else(|| NotLoggedIn {
-            profile: self.name.clone(),
-        })?;
-        if current.info.is_fresh(Timestamp::now(), min_valid) {
-            return Ok(Self {
-                credential: current,
-                ..self
-            });
+        let _lock = lock_profile(ctx, &self.name)?;
+        let session = self.reload(ctx, store)?;
+        if session
+            .credential
+            .info
+            .is_fresh(Timestamp::now(), min_valid)
+        {
+            return Ok(session);
         }
-        let session = Self {
-            credential: current,
-            ..self
-        };
         match session.refresh_locked(ctx, store) {
             Ok(refreshed) => Ok(refreshed),
             Err(err) if !session.credential.info.is_expired(Timestamp::now()) => {
@@ -83,17 +74,17 @@ impl Session {
 
     /// Refreshes unconditionally (`crmauth refresh`), under the profile's lock.
     pub fn refresh(self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
-        let lock_path = ctx.lock_path(&self.name);
-        let _lock = FileLock::acquire(&lock_path)
-            .with_context(|| format!("cannot lock {}", lock_path.display()))?;
-        let current = store.load(&self.name)?.ok_or_else(|| NotLoggedIn {
-            profile: self.name.clone(),
-        })?;
-        Self {
-            credential: current,
-            ..self
-        }
-        .refresh_locked(ctx, store)
+        let _lock = lock_profile(ctx, &self.name)?;
+        self.reload(ctx, store)?.refresh_locked(ctx, store)
+    }
+
+    /// The profile and its credential as they are now. Called under the
+    /// profile's lock: another process may have refreshed while this one
+    /// waited for it (refreshing again would spend a rotating refresh token
+    /// twice), or logged in anew.
+    fn reload(self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
+        let profiles = ctx.profiles().load()?;
+        Self::load(store, &profiles, &self.name)
     }
 
     fn refresh_locked(&self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
@@ -113,7 +104,7 @@ impl Session {
         let refreshed = provider
             .refresh(&http, &self.profile, &self.credential)
             .map_err(|err| with_login_hint(err, &self.name))?;
-        save(ctx, store, &self.name, &self.profile, &refreshed)?;
+        save_locked(ctx, store, &self.name, &self.profile, &refreshed)?;
         Ok(Self {
             name: self.name.clone(),
             profile: Profile {
@@ -125,8 +116,28 @@ impl Session {
     }
 }
 
-/// Stores the credential, then records its non-secret part in profiles.json.
+/// The profile's lock file, held while its credential is refreshed or
+/// replaced, so that one process's secret never ends up under another's
+/// profile settings and a refresh never overwrites a newer login.
+fn lock_profile(ctx: &Context, name: &str) -> Result<FileLock> {
+    let path = ctx.lock_path(name);
+    FileLock::acquire(&path).with_context(|| format!("cannot lock {}", path.display()))
+}
+
+/// Stores a new credential for the profile (a login), under its lock.
 pub fn save(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    name: &str,
+    profile: &Profile,
+    credential: &Credential,
+) -> Result<()> {
+    let _lock = lock_profile(ctx, name)?;
+    save_locked(ctx, store, name, profile, credential)
+}
+
+/// Stores the credential, then records its non-secret part in profiles.json.
+fn save_locked(
     ctx: &Context,
     store: &dyn SecretStore,
     name: &str,
@@ -140,6 +151,19 @@ pub fn save(
     };
     ctx.profiles().update(|file| {
         file.insert(name, profile);
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Deletes the profile's secret and settings (logout), under its lock: a
+/// refresh in flight finishes first, and one that starts later finds the
+/// profile gone when it reloads, so neither writes the credential back.
+pub fn forget(ctx: &Context, store: &dyn SecretStore, name: &str) -> Result<()> {
+    let _lock = lock_profile(ctx, name)?;
+    store.delete(name)?;
+    ctx.profiles().update(|file| {
+        file.remove(name);
         Ok(())
     })?;
     Ok(())

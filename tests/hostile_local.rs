@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::FakeVirto;
 use support::crmauth::{Env, Store};
 
 const KEY: &str = "hostile-local-key-1";
@@ -165,6 +166,58 @@ fn concurrent_apikey_sets_end_with_one_consistent_record() {
         .filter(|path| path.to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Two people (or scripts) logging in to one profile at once: each login
+/// succeeds, and what is left is one login whole — the user in profiles.json
+/// is the user the stored token belongs to, never one's user with the
+/// other's token.
+#[test]
+fn concurrent_logins_to_one_profile_leave_one_whole_login() {
+    // The race is narrow: many quick rounds on the file store, a few on the
+    // (slower) keyring.
+    for (store, rounds) in [(Store::File, 50), (Store::Keyring, 3)] {
+        let server = FakeVirto::start();
+        let users: Vec<(String, String)> = (0..6)
+            .map(|i| (format!("user{i}"), format!("concurrent-pw-{i}")))
+            .collect();
+        for (user, password) in &users {
+            server.add_user(user, password);
+        }
+        for round in 0..rounds {
+            let env = Env::new(store);
+            std::thread::scope(|scope| {
+                for (user, password) in &users {
+                    let (env, url) = (&env, server.url());
+                    env.secret(password);
+                    scope.spawn(move || {
+                        env.run(&[
+                            "login",
+                            "--provider",
+                            "virto",
+                            "--url",
+                            &url,
+                            "--username",
+                            user,
+                            "--password-stdin",
+                        ])
+                        .stdin(password)
+                        .ok();
+                    });
+                }
+            });
+            for token in server.issued_access_tokens() {
+                env.secret(&token);
+            }
+            let whoami = env.run(&["whoami", "--json"]).ok().json();
+            assert_eq!(
+                whoami["user"], whoami["jwt_claims"]["name"],
+                "round {round}, {store:?}: profiles.json names one user, the stored token is another's"
+            );
+            let token = env.run(&["token"]).reveals().ok().stdout;
+            assert!(server.valid_access_token(token.trim()));
+        }
+    }
 }
 
 /// A tiny tmpfs at `dir`, unmounted on drop; `None` without the privilege.

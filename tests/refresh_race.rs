@@ -135,3 +135,53 @@ fn twenty_processes_make_one_refresh_grant_virto_with_min_valid() {
     assert_eq!(server.grant_count("refresh_token"), 1);
     assert!(server.valid_access_token(&token));
 }
+
+/// A login that finishes while a slow refresh of the same profile is in
+/// flight is what remains afterwards: the refresh must not write the old
+/// user's token and settings over it.
+#[test]
+fn a_login_during_a_refresh_is_not_overwritten_by_it() {
+    let slow = FakeVirto::start();
+    slow.add_user(USER, PASSWORD);
+    let other = FakeVirto::start();
+    other.add_user("bob", "bob-password");
+    let env = Env::new(Store::File);
+    let login = |server: &FakeVirto, user: &str, password: &str| {
+        env.run(&[
+            "login",
+            "--provider",
+            "virto",
+            "--url",
+            &server.url(),
+            "--username",
+            user,
+        ])
+        .env("CRMAUTH_PASSWORD", password)
+        .secret(password)
+        .ok();
+    };
+    login(&slow, USER, PASSWORD);
+    for secret in slow
+        .issued_access_tokens()
+        .iter()
+        .chain(&slow.issued_refresh_tokens())
+    {
+        env.secret(secret);
+    }
+    slow.set_delay_for("/connect/token", Duration::from_secs(1));
+    std::thread::scope(|scope| {
+        scope.spawn(|| env.run(&["refresh"]).ok());
+        std::thread::sleep(Duration::from_millis(300));
+        login(&other, "bob", "bob-password");
+    });
+    assert_eq!(slow.grant_count("refresh_token"), 1, "the refresh ran");
+    let bobs = other.last_access_token().expect("bob's token");
+    env.secret(&bobs);
+    let whoami = env.run(&["whoami", "--json"]).ok().json();
+    assert_eq!(whoami["user"], "bob");
+    assert_eq!(whoami["url"], other.url());
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{bobs}\n"));
+}

@@ -129,11 +129,7 @@ pub fn delete(ctx: &Context) -> Result<ExitCode> {
         .with_context(|| {
             format!("cannot delete the auth token of profile '{name}' (kept locally)")
         })?;
-    store.delete(&name)?;
-    ctx.profiles().update(|file| {
-        file.remove(&name);
-        Ok(())
-    })?;
+    session::forget(ctx, store.as_ref(), &name)?;
     match outcome {
         Revocation::AlreadyInvalid(cause) => ctx.warn(format!(
             "the server already considered the auth token of profile '{name}' invalid ({cause}); removed it locally"

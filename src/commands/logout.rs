@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::error::NotLoggedIn;
 use crate::profile::ProfilesFile;
 use crate::provider::Revocation;
-use crate::session::Session;
+use crate::session::{self, Session};
 use crate::store::SecretStore;
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
@@ -28,11 +28,7 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
         if args.revoke {
             revoke(ctx, store.as_ref(), &profiles, name)?;
         }
-        store.delete(name)?;
-        ctx.profiles().update(|file| {
-            file.remove(name);
-            Ok(())
-        })?;
+        session::forget(ctx, store.as_ref(), name)?;
         ctx.note(format!("Logged out of profile '{name}'"));
     }
     if names.is_empty() {
