@@ -4,6 +4,7 @@
 //! server may send turned into a [`ProviderError`].
 
 use jiff::{SignedDuration, Timestamp};
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
@@ -215,7 +216,13 @@ pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), Provi
     let answer =
         http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
     match answer.status {
-        200..=299 => Ok(()),
+        // A 2xx HTML page is a proxy's or a web app's, not the API's answer.
+        200..=299 if serde_json::from_slice::<IgnoredAny>(&answer.body).is_ok() => Ok(()),
+        200..=299 => Err(ProviderError::Unexpected(format!(
+            "GET {url} answered {} with {}, not the JSON the API sends",
+            answer.status,
+            describe_body(&answer)
+        ))),
         401 | 403 => Err(ProviderError::Rejected {
             what: "the credential",
             code: format!("HTTP {}", answer.status),
