@@ -108,8 +108,29 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    pub fn is_redirect(&self) -> bool {
-        (300..400).contains(&self.status)
+    /// Statuses that are never a provider's documented answer, whatever the
+    /// request: a redirect (not followed), 429 and 5xx. `request` is e.g.
+    /// `GET https://host/path`; the result is one line for an exit-5 error.
+    pub fn trouble(&self, request: &str) -> Option<String> {
+        let status = self.status;
+        match status {
+            300..=399 => Some(format!(
+                "{request} answered HTTP {status}, a redirect; crmauth does not follow \
+                 redirects with credentials: check the URL"
+            )),
+            429 => Some(format!(
+                "{request} answered HTTP 429 Too Many Requests{}",
+                self.retry_after
+                    .as_deref()
+                    .map(|after| format!(
+                        "; retry after {}",
+                        after.chars().take(40).collect::<String>()
+                    ))
+                    .unwrap_or_default()
+            )),
+            500..=599 => Some(format!("{request} answered HTTP {status} (server trouble)")),
+            _ => None,
+        }
     }
 }
 

@@ -5,13 +5,14 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::FakeResponse;
 use support::crmauth::{Env, Outcome, Store};
+use support::raw::{RawServer, read_head};
 use support::vertical::{DELETE_PATH, FakeVertical, GENERATE_PATH, USERS_PATH};
 
 const EMAIL: &str = "admin@example.com";
@@ -80,44 +81,6 @@ fn every_request(answer: FakeResponse, code: i32, expect: &str) {
             .stderr_lines_at_most(2);
         unchanged(&env, &stored);
     }
-}
-
-/// A raw TCP server answering every connection with `reply(request_head)`
-/// then closing.
-struct RawServer {
-    port: u16,
-}
-
-impl RawServer {
-    fn start(reply: impl Fn(&str) -> Vec<u8> + Send + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let head = read_head(&stream);
-                let mut stream = stream;
-                let _ = stream.write_all(&reply(&head));
-            }
-        });
-        Self { port }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-fn read_head(stream: &TcpStream) -> String {
-    let mut reader = BufReader::new(stream);
-    let mut head = String::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        head.push_str(&line);
-    }
-    head
 }
 
 fn stderr_is_short(outcome: &Outcome) {

@@ -169,21 +169,8 @@ pub fn carry_over(mut fresh: Credential, old: &Credential) -> Credential {
 /// redirects, 429, 5xx and anything undocumented -> unexpected (exit 5).
 pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> ProviderError {
     let status = answer.status;
-    if answer.is_redirect() {
-        return ProviderError::Unexpected(format!(
-            "POST {endpoint} answered {status} (a redirect); crmauth does not follow redirects \
-             with credentials: check the URL"
-        ));
-    }
-    if status == 429 {
-        let retry = answer
-            .retry_after
-            .as_deref()
-            .map(|after| format!("; retry after {}", quote(after)))
-            .unwrap_or_default();
-        return ProviderError::Unexpected(format!(
-            "POST {endpoint} answered 429 Too Many Requests{retry}"
-        ));
+    if let Some(trouble) = answer.trouble(&format!("POST {endpoint}")) {
+        return ProviderError::Unexpected(trouble);
     }
     let oauth_error = json_object(answer).and_then(|object| {
         let code = string_field(&object, "error")?;
@@ -215,6 +202,9 @@ pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), Provi
     let value = Secret::new(format!("Bearer {}", token.expose()));
     let answer =
         http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
+    if let Some(trouble) = answer.trouble(&format!("GET {url}")) {
+        return Err(ProviderError::Unexpected(trouble));
+    }
     match answer.status {
         // A 2xx HTML page is a proxy's or a web app's, not the API's answer.
         200..=299 if serde_json::from_slice::<IgnoredAny>(&answer.body).is_ok() => Ok(()),

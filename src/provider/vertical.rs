@@ -152,25 +152,12 @@ enum Outcome {
 
 /// A 3xx, 429 or 5xx is never the documented answer.
 fn check_status(answer: &Answer, endpoint: &str) -> Result<(), ProviderError> {
-    if answer.is_redirect() {
-        return Err(ProviderError::Unexpected(format!(
-            "{endpoint}: the server answered HTTP {} (a redirect, not followed: the request carries credentials)",
-            answer.status
-        )));
+    if let Some(trouble) = answer.trouble(endpoint) {
+        return Err(ProviderError::Unexpected(trouble));
     }
-    if answer.status == 429 {
+    if answer.status < 200 {
         return Err(ProviderError::Unexpected(format!(
-            "{endpoint}: the server answered HTTP 429 (too many requests){}",
-            answer
-                .retry_after
-                .as_deref()
-                .map(|after| format!("; retry after {after}"))
-                .unwrap_or_default()
-        )));
-    }
-    if answer.status >= 500 || answer.status < 200 {
-        return Err(ProviderError::Unexpected(format!(
-            "{endpoint}: the server answered HTTP {}",
+            "{endpoint} answered HTTP {}",
             answer.status
         )));
     }
