@@ -6,7 +6,9 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::ser::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use crate::files::{self, FileLock};
 use crate::secret::Secret;
@@ -18,7 +20,41 @@ const LOCK_FILE: &str = "credentials.lock";
 #[derive(Default, Serialize, Deserialize)]
 struct CredentialsFile {
     #[serde(default)]
-    credentials: BTreeMap<String, serde_json::Value>,
+    credentials: BTreeMap<String, Record>,
+}
+
+/// One profile's record, kept as the JSON text it is (never parsed into
+/// values that would leave unwiped copies of its secrets) and wiped on drop.
+struct Record(Secret);
+
+impl Record {
+    /// The text must be JSON: it is written into credentials.json verbatim.
+    fn new(text: &Secret) -> Option<Self> {
+        RawValue::from_string(text.expose().to_string())
+            .ok()
+            .map(Self::from_raw)
+    }
+
+    /// `Box<RawValue>` to `Box<str>` to `String` keeps the one buffer, which
+    /// `Secret` then wipes.
+    fn from_raw(raw: Box<RawValue>) -> Self {
+        Self(Secret::new(Box::<str>::from(raw).into_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(Self::from_raw)
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = RawValue::from_string(self.0.expose().to_string()).map_err(S::Error::custom)?;
+        let written = raw.serialize(serializer);
+        drop(Self::from_raw(raw));
+        written
+    }
 }
 
 pub struct FileStore {
@@ -121,20 +157,16 @@ fn check_private(_path: &Path) -> Result<(), StoreError> {
 impl SecretStore for FileStore {
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         let file = self.read()?;
-        Ok(file
-            .credentials
-            .get(profile)
-            .map(|record| Secret::new(record.to_string())))
+        Ok(file.credentials.get(profile).map(|record| record.0.clone()))
     }
 
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
-        let value: serde_json::Value =
-            serde_json::from_str(record.expose()).map_err(|_| StoreError::Corrupt {
-                profile: profile.to_string(),
-                reason: "cannot encode the record".to_string(),
-            })?;
+        let record = Record::new(record).ok_or_else(|| StoreError::Corrupt {
+            profile: profile.to_string(),
+            reason: "cannot encode the record".to_string(),
+        })?;
         self.update(|file| {
-            file.credentials.insert(profile.to_string(), value);
+            file.credentials.insert(profile.to_string(), record);
         })
     }
 
