@@ -43,6 +43,7 @@ pub enum HttpError {
         method: &'static str,
         url: String,
         reason: String,
+        hint: &'static str,
     },
     #[error("{method} {url}: the answer is larger than 1 MiB")]
     TooLarge { method: &'static str, url: String },
@@ -56,6 +57,16 @@ impl Classify for HttpError {
             Self::CaBundle { .. } => Exit::Usage,
             _ => Exit::Network,
         }
+    }
+
+    fn hint(&self) -> Option<String> {
+        let hint = match self {
+            Self::Timeout { .. } => "try again, or allow more time with --timeout SECS",
+            Self::Unreachable { hint, .. } => hint,
+            Self::TooLarge { .. } => "check the URL: the API's own answers are small",
+            Self::CaBundle { .. } => "pass a PEM file of CA certificates",
+        };
+        Some(hint.to_string())
     }
 }
 
@@ -110,28 +121,46 @@ impl Answer {
 
     /// Statuses that are never a provider's documented answer, whatever the
     /// request: a redirect (not followed), 429 and 5xx. `request` is e.g.
-    /// `GET https://host/path`; the result is one line for an exit-5 error.
-    pub fn trouble(&self, request: &str) -> Option<String> {
+    /// `GET https://host/path`.
+    pub fn trouble(&self, request: &str) -> Option<Trouble> {
         let status = self.status;
-        match status {
-            300..=399 => Some(format!(
-                "{request} answered HTTP {status}, a redirect; crmauth does not follow \
-                 redirects with credentials: check the URL"
-            )),
-            429 => Some(format!(
-                "{request} answered HTTP 429 Too Many Requests{}",
-                self.retry_after
-                    .as_deref()
-                    .map(|after| format!(
-                        "; retry after {}",
-                        after.chars().take(40).collect::<String>()
-                    ))
-                    .unwrap_or_default()
-            )),
-            500..=599 => Some(format!("{request} answered HTTP {status} (server trouble)")),
-            _ => None,
-        }
+        let (message, hint) = match status {
+            300..=399 => (
+                format!(
+                    "{request} answered HTTP {status}, a redirect; crmauth does not follow \
+                     redirects with credentials"
+                ),
+                "check the URL: it must be the API's own address",
+            ),
+            429 => (
+                format!(
+                    "{request} answered HTTP 429 Too Many Requests{}",
+                    self.retry_after
+                        .as_deref()
+                        .map(|after| format!(
+                            "; retry after {}",
+                            after.chars().take(40).collect::<String>()
+                        ))
+                        .unwrap_or_default()
+                ),
+                "wait, then try again",
+            ),
+            500..=599 => (
+                format!("{request} answered HTTP {status} (server trouble)"),
+                "the server or a proxy in front of it has trouble: try again later",
+            ),
+            _ => return None,
+        };
+        Some(Trouble { message, hint })
     }
+}
+
+/// An answer whose status says the request did not reach a working API.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Trouble {
+    message: String,
+    pub hint: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -303,7 +332,12 @@ impl Http {
         method: &'static str,
         url: String,
     ) -> HttpError {
-        let reason = match failure {
+        const HOST_NOT_FOUND: &str =
+            "check the host name in the URL, and your DNS or proxy settings";
+        const CHECK_URL: &str = "is the server up at that address? check the URL and your network";
+        const TRY_AGAIN: &str = "the server or a proxy cut the answer short: try again";
+        const TLS: &str = "for a server with a private CA, pass it with --cacert FILE";
+        let (reason, hint) = match failure {
             ureq::Error::Timeout(_) => {
                 return HttpError::Timeout {
                     method,
@@ -312,10 +346,12 @@ impl Http {
                 };
             }
             ureq::Error::BodyExceedsLimit(_) => return HttpError::TooLarge { method, url },
-            ureq::Error::HostNotFound => "host not found".to_string(),
-            ureq::Error::ConnectionFailed => "connection failed".to_string(),
+            ureq::Error::HostNotFound => ("host not found".to_string(), HOST_NOT_FOUND),
+            ureq::Error::ConnectionFailed => ("connection failed".to_string(), CHECK_URL),
             ureq::Error::Io(err) => match err.kind() {
-                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                std::io::ErrorKind::ConnectionRefused => {
+                    ("connection refused".to_string(), CHECK_URL)
+                }
                 std::io::ErrorKind::TimedOut => {
                     return HttpError::Timeout {
                         method,
@@ -323,34 +359,47 @@ impl Http {
                         seconds: self.settings.timeout.as_secs(),
                     };
                 }
-                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
-                    "the connection closed before the answer was complete".to_string()
-                }
+                std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => (
+                    "the connection closed before the answer was complete".to_string(),
+                    TRY_AGAIN,
+                ),
                 // rustls reports a failed handshake (untrusted certificate...) as InvalidData.
                 std::io::ErrorKind::InvalidData if url.starts_with("https:") => match err.get_ref()
                 {
-                    Some(inner) => format!("TLS error: {inner}"),
-                    None => "TLS error".to_string(),
+                    Some(inner) => (format!("TLS error: {inner}"), TLS),
+                    None => ("TLS error".to_string(), TLS),
                 },
                 // getaddrinfo failures come back uncategorized.
-                _ if err.to_string().contains("lookup address") => "host not found".to_string(),
-                kind => format!("network error ({kind})"),
+                _ if err.to_string().contains("lookup address") => {
+                    ("host not found".to_string(), HOST_NOT_FOUND)
+                }
+                kind => (format!("network error ({kind})"), CHECK_URL),
             },
-            ureq::Error::Tls(reason) => format!("TLS error: {reason}"),
-            ureq::Error::Rustls(err) => format!("TLS error: {err}"),
-            ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => {
-                "the proxy refused or failed the connection".to_string()
+            ureq::Error::Tls(reason) => (format!("TLS error: {reason}"), TLS),
+            ureq::Error::Rustls(err) => (format!("TLS error: {err}"), TLS),
+            ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => (
+                "the proxy refused or failed the connection".to_string(),
+                "check HTTPS_PROXY, HTTP_PROXY and NO_PROXY",
+            ),
+            ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
+                ("invalid URL".to_string(), "check the URL")
             }
-            ureq::Error::BadUri(_) | ureq::Error::Http(_) => "invalid URL".to_string(),
-            ureq::Error::Decompress(..) => "the answer could not be decompressed".to_string(),
-            ureq::Error::Protocol(_) => "the server did not answer valid HTTP".to_string(),
-            ureq::Error::BodyStalled => "the server stopped sending".to_string(),
-            _ => "request failed".to_string(),
+            ureq::Error::Decompress(..) => (
+                "the answer could not be decompressed".to_string(),
+                TRY_AGAIN,
+            ),
+            ureq::Error::Protocol(_) => (
+                "the server did not answer valid HTTP".to_string(),
+                "check the URL: is it an HTTP(S) API?",
+            ),
+            ureq::Error::BodyStalled => ("the server stopped sending".to_string(), TRY_AGAIN),
+            _ => ("request failed".to_string(), CHECK_URL),
         };
         HttpError::Unreachable {
             method,
             url,
             reason,
+            hint,
         }
     }
 }

@@ -629,6 +629,7 @@ fn delayed_requests_are_served_concurrently() {
         assert_eq!(t.join().expect("client thread"), 401);
     }
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_millis(2500), "took {elapsed:?}");
+    // One after another would take 10 s; generous for a loaded 2-core machine.
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
     assert_eq!(fake.request_count(), 20);
 }

@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::credential::{Credential, CredentialKind};
 use crate::error::{Classify, Exit};
-use crate::http::{Http, HttpError};
+use crate::http::{Http, HttpError, Trouble};
 use crate::profile::Profile;
 use crate::secret::Secret;
 
@@ -117,6 +117,9 @@ pub enum ProviderError {
     Unexpected(String),
     #[error("{0}")]
     Usage(String),
+    /// A redirect, 429 or 5xx.
+    #[error(transparent)]
+    Trouble(#[from] Trouble),
     #[error(transparent)]
     Http(#[from] HttpError),
 }
@@ -126,7 +129,7 @@ impl Classify for ProviderError {
         match self {
             Self::Rejected { .. } => Exit::Rejected,
             Self::OtpRequired | Self::Usage(_) => Exit::Usage,
-            Self::Unexpected(_) => Exit::Network,
+            Self::Unexpected(_) | Self::Trouble(_) => Exit::Network,
             Self::Http(err) => err.exit(),
         }
     }
@@ -137,7 +140,14 @@ impl Classify for ProviderError {
             Self::OtpRequired => {
                 Some("pass the code with --otp CODE or the CRMAUTH_OTP variable".to_string())
             }
-            _ => None,
+            Self::Unexpected(_) => Some(
+                "check the URL: it must be the API's base address (a web page or proxy answers \
+                 otherwise)"
+                    .to_string(),
+            ),
+            Self::Trouble(trouble) => Some(trouble.hint.to_string()),
+            Self::Http(err) => err.hint(),
+            Self::Usage(_) => None,
         }
     }
 }

@@ -170,7 +170,7 @@ pub fn carry_over(mut fresh: Credential, old: &Credential) -> Credential {
 pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> ProviderError {
     let status = answer.status;
     if let Some(trouble) = answer.trouble(&format!("POST {endpoint}")) {
-        return ProviderError::Unexpected(trouble);
+        return ProviderError::Trouble(trouble);
     }
     let oauth_error = json_object(answer).and_then(|object| {
         let code = string_field(&object, "error")?;
@@ -203,7 +203,7 @@ pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), Provi
     let answer =
         http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
     if let Some(trouble) = answer.trouble(&format!("GET {url}")) {
-        return Err(ProviderError::Unexpected(trouble));
+        return Err(ProviderError::Trouble(trouble));
     }
     match answer.status {
         // A 2xx HTML page is a proxy's or a web app's, not the API's answer.

@@ -153,7 +153,7 @@ enum Outcome {
 /// A 3xx, 429 or 5xx is never the documented answer.
 fn check_status(answer: &Answer, endpoint: &str) -> Result<(), ProviderError> {
     if let Some(trouble) = answer.trouble(endpoint) {
-        return Err(ProviderError::Unexpected(trouble));
+        return Err(ProviderError::Trouble(trouble));
     }
     if answer.status < 200 {
         return Err(ProviderError::Unexpected(format!(
@@ -196,7 +196,8 @@ fn read_result(answer: &Answer, endpoint: &str) -> Result<Outcome, ProviderError
                 .map(|cause| cause.trim().to_string())
             {
                 Some(cause) if !cause.is_empty() => Ok(Outcome::Failure(cause)),
-                _ => Err(unexpected("the answer says RESULT=FALSE without a CAUSE")),
+                // Still a refusal (exit 4), just an unexplained one.
+                _ => Ok(Outcome::Failure("RESULT=FALSE without a CAUSE".to_string())),
             }
         }
         Some(value) if value.eq_ignore_ascii_case("TRUE") && answer.is_success() => {
@@ -361,6 +362,10 @@ mod tests {
             result(401, "<html>no</html>").unwrap(),
             Outcome::Failure("HTTP 401".into())
         );
+        assert_eq!(
+            result(200, "RESULT=FALSE\n").unwrap(),
+            Outcome::Failure("RESULT=FALSE without a CAUSE".into())
+        );
     }
 
     #[test]
@@ -371,7 +376,6 @@ mod tests {
             (200, "<html><body>Maintenance</body></html>"),
             (200, "#\nAUTHTOKEN=abc\n"),
             (200, "RESULT=MAYBE\n"),
-            (200, "RESULT=FALSE\n"),
             (500, "RESULT=TRUE\nAUTHTOKEN=abc\n"),
             (302, ""),
             (404, "<html>not found</html>"),
@@ -379,7 +383,10 @@ mod tests {
         ] {
             let err = result(status, body).unwrap_err();
             assert!(
-                matches!(err, ProviderError::Unexpected(_)),
+                matches!(
+                    err,
+                    ProviderError::Unexpected(_) | ProviderError::Trouble(_)
+                ),
                 "{status} {body:?}: {err:?}"
             );
         }
