@@ -88,6 +88,18 @@ fn a_password_login_asks_for_offline_access_and_shows_jwt_claims() {
         let whoami = env.run(&["whoami", "--json"]).ok().json();
         assert_eq!(whoami["kind"], "oauth_password");
         assert_eq!(whoami["has_refresh_token"], true);
+        // The answer does not say when the refresh token expires: the
+        // documented 14 days are assumed.
+        let refresh_expires: jiff::Timestamp = whoami["refresh_expires_at"]
+            .as_str()
+            .expect("refresh_expires_at")
+            .parse()
+            .expect("RFC 3339");
+        let documented = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(14 * 24);
+        assert!(
+            refresh_expires.duration_since(documented).abs() < jiff::SignedDuration::from_mins(1),
+            "{refresh_expires}"
+        );
         assert_eq!(whoami["scopes"], serde_json::json!(["offline_access"]));
         assert_eq!(whoami["jwt_claims"]["name"], USER);
         let left = whoami["expires_in"].as_i64().expect("expiry");
@@ -190,6 +202,7 @@ fn client_credentials_log_in_and_re_run_their_grant() {
         let whoami = env.run(&["whoami", "--json"]).ok().json();
         assert_eq!(whoami["kind"], "oauth_client_credentials");
         assert_eq!(whoami["has_refresh_token"], false);
+        assert!(whoami["refresh_expires_at"].is_null());
         assert!(whoami["user"].is_null());
         env.run(&["refresh"]).ok();
         guard_tokens(&env, &server);

@@ -88,6 +88,18 @@ fn a_password_login_stores_a_refreshable_token() {
         assert_eq!(whoami["provider"], "virtuous");
         assert_eq!(whoami["user"], USER);
         assert_eq!(whoami["has_refresh_token"], true);
+        // The answer does not say when the refresh token expires: the
+        // documented 365 days are assumed.
+        let refresh_expires: jiff::Timestamp = whoami["refresh_expires_at"]
+            .as_str()
+            .expect("refresh_expires_at")
+            .parse()
+            .expect("RFC 3339");
+        let documented = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(365 * 24);
+        assert!(
+            refresh_expires.duration_since(documented).abs() < jiff::SignedDuration::from_mins(1),
+            "{refresh_expires}"
+        );
         let left = whoami["expires_in"].as_i64().expect("expires_in");
         assert!(left > 1_290_000, "{left}");
         assert!(whoami["jwt_claims"].is_null());

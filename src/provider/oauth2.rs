@@ -99,6 +99,9 @@ pub struct Expected<'a> {
     /// Granted scopes when the answer has no `scope` (RFC 6749 §5.1: same as requested).
     pub scopes: &'a [String],
     pub what: &'static str,
+    /// The provider's documented refresh-token lifetime, assumed when the
+    /// answer carries a refresh token but does not say when it expires.
+    pub refresh_lifetime: SignedDuration,
 }
 
 /// Turns a token-endpoint answer into a credential, or a typed error.
@@ -126,9 +129,14 @@ pub fn parse_token_answer(
     let obtained_at = Timestamp::now();
     let expires_at = virtuous_expires(&object)
         .or_else(|| seconds_field(&object, "expires_in").and_then(|s| after(obtained_at, s)));
+    let refresh_token = string_field(&object, "refresh_token").map(Secret::new);
     let refresh_expires_at = seconds_field(&object, "refresh_expires_in")
         .or_else(|| seconds_field(&object, "refresh_token_expires_in"))
-        .and_then(|s| after(obtained_at, s));
+        .and_then(|s| after(obtained_at, s))
+        .or_else(|| {
+            refresh_token.as_ref()?;
+            obtained_at.checked_add(expected.refresh_lifetime).ok()
+        });
     let scopes = match object.get("scope").and_then(Value::as_str) {
         Some(scope) => split_scopes(scope),
         None => expected.scopes.to_vec(),
@@ -141,7 +149,6 @@ pub fn parse_token_answer(
         scopes,
         ..CredentialInfo::new(expected.kind)
     };
-    let refresh_token = string_field(&object, "refresh_token").map(Secret::new);
     Ok(Credential::new(info, Secret::new(access_token)).with_refresh_token(refresh_token))
 }
 
@@ -325,6 +332,7 @@ mod tests {
             kind: CredentialKind::OauthPassword,
             scopes: &[],
             what: "the login",
+            refresh_lifetime: SignedDuration::from_hours(24),
         }
     }
 

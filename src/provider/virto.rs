@@ -4,6 +4,8 @@
 //! The client (id and secret) that obtained a token goes with every later
 //! grant: OpenIddict rejects a refresh without it (`invalid_client`).
 
+use jiff::SignedDuration;
+
 use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, Request, join_url};
 use crate::profile::Profile;
@@ -14,6 +16,9 @@ use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
 const TOKEN_PATH: &str = "/connect/token";
 const VERIFY_PATH: &str = "/api/platform/security/currentuser";
 const REVOKE_PATH: &str = "/revoke/token";
+/// The documented refresh-token lifetime (14 days), assumed when an answer
+/// does not say.
+const REFRESH_LIFETIME_HOURS: i64 = 14 * 24;
 /// Asked for with every password grant, so that a refresh token comes back.
 const OFFLINE_ACCESS: &str = "offline_access";
 
@@ -173,6 +178,7 @@ fn grant_at(
             kind,
             scopes: &scopes,
             what: grant.what(),
+            refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
         },
     )
 }

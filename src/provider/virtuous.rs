@@ -3,6 +3,8 @@
 //! A user with two-factor auth first gets `202 Accepted`; the same request is
 //! then sent again with an `OTP: <code>` header. Refresh tokens may rotate.
 
+use jiff::SignedDuration;
+
 use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, join_url};
 use crate::profile::Profile;
@@ -11,6 +13,9 @@ use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
 
 const TOKEN_PATH: &str = "/Token";
 const VERIFY_PATH: &str = "/api/Organization/Current";
+/// The documented refresh-token lifetime (365 days), assumed when an answer
+/// does not say.
+const REFRESH_LIFETIME_HOURS: i64 = 365 * 24;
 
 pub struct Virtuous;
 
@@ -52,6 +57,7 @@ impl Provider for Virtuous {
                 kind: CredentialKind::OauthPassword,
                 scopes: &[],
                 what,
+                refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
             },
         )
     }
@@ -76,6 +82,7 @@ impl Provider for Virtuous {
                 kind: credential.info.kind,
                 scopes: &credential.info.scopes,
                 what: grant.what(),
+                refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
             },
         )?;
         Ok(oauth2::carry_over(fresh, credential))
