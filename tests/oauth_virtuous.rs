@@ -260,9 +260,17 @@ fn refresh_replaces_both_tokens_and_the_old_refresh_token_is_spent() {
         let server = server();
         let env = logged_in(store, &server);
         let first_refresh = server.last_refresh_token().expect("issued");
-        env.run(&["refresh"])
+        let outcome = env
+            .run(&["refresh"])
             .ok()
             .stderr_has("Refreshed profile 'default'");
+        // New secrets were written: the file store says where.
+        assert_eq!(
+            outcome.stderr.contains("credentials.json"),
+            store == Store::File,
+            "{}",
+            outcome.stderr
+        );
         guard_tokens(&env, &server);
         assert_eq!(server.grant_count("refresh_token"), 1);
         let grant = server.requests_to(TOKEN_PATH).pop().expect("refresh");

@@ -19,5 +19,7 @@ pub fn run(ctx: &Context) -> Result<ExitCode> {
         session.name,
         output::absolute_and_relative(session.credential.info.expires_at, jiff::Timestamp::now())
     ));
+    // A refresh writes new secrets; the silent one inside `token` says nothing.
+    ctx.notice_file_store();
     Ok(ExitCode::SUCCESS)
 }
