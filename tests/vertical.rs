@@ -543,3 +543,40 @@ fn login_refuses_flags_of_other_providers() {
     .code(2)
     .stderr_has("--client-id");
 }
+
+#[test]
+fn authtoken_commands_refuse_a_profile_of_another_provider() {
+    let server = server();
+    let env = Env::new(Store::File);
+    let key = "virtuous-api-key-kept";
+    env.secret(key);
+    env.run(&["apikey", "set", "--key-stdin"]).stdin(key).ok();
+    run_generate(&env, &server)
+        .code(2)
+        .stderr_has("profile 'default' is a virtuous profile")
+        .stderr_has("-p NAME")
+        .stderr_lines_at_most(2);
+    env.run(&["authtoken", "delete"])
+        .code(2)
+        .stderr_has("profile 'default' is a virtuous profile");
+    assert_eq!(server.request_count(), 0);
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{key}\n"));
+    // `login --provider vertical` names the provider: it replaces the profile.
+    let mut args = generate_args(&server);
+    args.splice(
+        0..2,
+        [
+            "login".to_string(),
+            "--provider".to_string(),
+            "vertical".to_string(),
+        ],
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args).stdin(PASSWORD).ok();
+    env.secret(&server.last_token().expect("generated"));
+    let whoami = env.run(&["whoami", "--json"]).ok().json();
+    assert_eq!(whoami["provider"], "vertical");
+}

@@ -13,7 +13,7 @@ use crate::provider::{LoginRequest, ProviderKind, Revocation};
 use crate::session::{self, Session};
 
 pub fn generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
-    run_generate(ctx, args)
+    run_generate(ctx, args, false)
 }
 
 /// `crmauth login --provider vertical`: the same as `authtoken generate`.
@@ -39,12 +39,33 @@ pub fn login(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
             display_name: args.display_name,
             allow_http: args.allow_http,
         },
+        true,
     )
 }
 
-fn run_generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
+/// `replace_other_provider`: `login --provider vertical` may turn a profile
+/// of another provider into a Vertical one, as the user asked; `authtoken
+/// generate` names no provider, so it refuses rather than replace it.
+fn run_generate(
+    ctx: &Context,
+    args: AuthtokenGenerateArgs,
+    replace_other_provider: bool,
+) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
+    if let Some(other) = profiles
+        .get(&name)
+        .filter(|profile| profile.provider != ProviderKind::Vertical && !replace_other_provider)
+    {
+        return Err(UsageError::new(format!(
+            "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
+            other.provider.as_str()
+        ))
+        .with_hint(
+            "use another profile (-p NAME), or 'crmauth login --provider vertical' to replace it",
+        )
+        .into());
+    }
     // A new token for an existing Vertical profile reuses its URL and user.
     let existing = profiles
         .get(&name)
