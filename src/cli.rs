@@ -251,10 +251,12 @@ pub enum Command {
     /// Run curl with the profile's Authorization header added
     ///
     /// Everything after 'curl' goes to curl unchanged; global options go before it. A URL
-    /// argument that starts with '/' is taken relative to the profile URL. The token is
-    /// refreshed first as 'token' does, and reaches curl through an inherited descriptor or
-    /// a 0600 temporary file, never through a command line. Your stdin stays curl's stdin;
-    /// the exit code is curl's. CRMAUTH_CURL names another curl program.
+    /// argument that starts with '/' is taken relative to the profile URL; a plain http://
+    /// URL to a host that is not loopback is refused (unless the profile was logged in with
+    /// --allow-http). The token is refreshed first as 'token' does, and reaches curl through
+    /// an inherited descriptor or a 0600 temporary file, never through a command line. Your
+    /// stdin stays curl's stdin; the exit code is curl's. CRMAUTH_CURL names another curl
+    /// program.
     #[command(after_help = CURL_EXAMPLES)]
     Curl(CurlArgs),
     /// Forget the profile's secrets and the profile

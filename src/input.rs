@@ -208,6 +208,22 @@ pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> 
     Ok(text.to_string())
 }
 
+/// The host, when curl would send a request for `text` unencrypted over the
+/// network: `http://` (or no scheme, which curl takes as http) to a host that
+/// is not loopback.
+pub fn clear_text_host(text: &str) -> Option<String> {
+    let absolute = if text.contains("://") {
+        text.to_string()
+    } else {
+        format!("http://{text}")
+    };
+    let url = url::Url::parse(&absolute).ok()?;
+    if !url.scheme().eq_ignore_ascii_case("http") || is_loopback(&url) {
+        return None;
+    }
+    url.host_str().map(str::to_string)
+}
+
 /// The URL for an error message, unless it may hold `user:password@`.
 fn quote_url(text: &str) -> String {
     if text.contains('@') {

@@ -211,7 +211,17 @@ fn arguments_after_curl_are_curls_even_when_they_look_like_crmauths() {
     .ok();
     let fake = FakeCurl::new();
     env.run(&[
-        "-q", "-p", "prof", "curl", "-v", "-q", "-p", "x", "--store", "file", "/api/x",
+        "-q",
+        "-p",
+        "prof",
+        "curl",
+        "-v",
+        "-q",
+        "-p",
+        "--verbose",
+        "--store",
+        "--config-dir",
+        "/api/x",
     ])
     .env("CRMAUTH_CURL", fake.path())
     .env("RECORD", fake.dir.path())
@@ -222,9 +232,9 @@ fn arguments_after_curl_are_curls_even_when_they_look_like_crmauths() {
             "-v",
             "-q",
             "-p",
-            "x",
+            "--verbose",
             "--store",
-            "file",
+            "--config-dir",
             "https://crm.example/api/x"
         ]
     );
@@ -265,6 +275,31 @@ fn option_values_and_absolute_urls_stay_and_each_operation_gets_the_header() {
     let bearer = format!("Authorization: Bearer {KEY}\n");
     assert_eq!(fake.header(1), bearer);
     assert_eq!(fake.header(2), bearer);
+}
+
+#[test]
+fn the_header_never_goes_to_another_host_over_plain_http() {
+    let env = with_key(Store::File);
+    let fake = FakeCurl::new();
+    for url in ["http://crm.example.com/api/x", "crm.example.com/api/x"] {
+        env.curl(&fake, &["-sS", url])
+            .code(2)
+            .stderr_has("refusing to send the credential over plain http to crm.example.com")
+            .stderr_lines_at_most(2);
+        env.curl(&fake, &["/a", "--next", "--url", url]).code(2);
+    }
+    assert!(!fake.dir.path().join("argv").exists(), "curl ran");
+    // Loopback, https, and the option values that are not URLs are fine.
+    env.curl(
+        &fake,
+        &[
+            "-e",
+            "http://crm.example.com/",
+            "http://localhost:8080/x",
+            "https://crm.example.com/y",
+        ],
+    )
+    .ok();
 }
 
 #[test]

@@ -26,7 +26,9 @@ use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::cli::CurlArgs;
 use crate::context::Context;
+use crate::error::UsageError;
 use crate::http;
+use crate::input;
 use crate::provider;
 use crate::secret::Secret;
 use crate::session::Session;
@@ -53,6 +55,7 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
     }
     let line = Secret::new(format!("Authorization: {}\n", value.expose()));
     let pieces = plan(&args.args, &session.profile.url);
+    refuse_plain_http(&pieces, session.profile.allow_http)?;
     hand_over(&curl, pieces, &line)
 }
 
@@ -112,6 +115,8 @@ fn may_execute(_: &std::fs::Metadata) -> bool {
 #[derive(Debug, PartialEq, Eq)]
 enum Piece {
     Arg(OsString),
+    /// One of curl's URLs (already made absolute).
+    Url(OsString),
     /// `-H @FILE`
     Header,
 }
@@ -164,12 +169,16 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
         let text = arg.to_str().unwrap_or("");
         if next_is_value {
             next_is_value = false;
-            pieces.push(Piece::Arg(url_arg(arg, base_url, next_is_url)));
+            pieces.push(if next_is_url {
+                Piece::Url(url_arg(arg, base_url))
+            } else {
+                Piece::Arg(arg.clone())
+            });
             continue;
         }
         let is_option = options && text.starts_with('-') && text.len() > 1;
         if !is_option {
-            pieces.push(Piece::Arg(url_arg(arg, base_url, true)));
+            pieces.push(Piece::Url(url_arg(arg, base_url)));
             continue;
         }
         pieces.push(Piece::Arg(arg.clone()));
@@ -194,11 +203,29 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
     pieces
 }
 
-fn url_arg(arg: &OsStr, base_url: &str, is_url: bool) -> OsString {
+fn url_arg(arg: &OsStr, base_url: &str) -> OsString {
     match arg.to_str() {
-        Some(path) if is_url && path.starts_with('/') => http::join_url(base_url, path).into(),
+        Some(path) if path.starts_with('/') => http::join_url(base_url, path).into(),
         _ => arg.to_owned(),
     }
+}
+
+/// The header must not cross the network in clear text: a plain `http://`
+/// URL (or one without a scheme, which curl takes as http) to a host that is
+/// not loopback is refused, as at login, unless the profile allows http.
+fn refuse_plain_http(pieces: &[Piece], allow_http: bool) -> Result<(), UsageError> {
+    for piece in pieces {
+        let Piece::Url(url) = piece else { continue };
+        if let Some(host) = input::clear_text_host(&url.to_string_lossy())
+            && !allow_http
+        {
+            return Err(UsageError::new(format!(
+                "refusing to send the credential over plain http to {host}"
+            ))
+            .with_hint("use https://, or log in with --allow-http if you really mean it"));
+        }
+    }
+    Ok(())
 }
 
 /// Replaces this process with curl, the header in an inherited pipe per operation.
@@ -219,7 +246,7 @@ fn exec_with_pipes(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<Exi
     let mut argv = Vec::with_capacity(pieces.len() + 1);
     for piece in pieces {
         match piece {
-            Piece::Arg(arg) => argv.push(arg),
+            Piece::Arg(arg) | Piece::Url(arg) => argv.push(arg),
             Piece::Header => {
                 let pipe = header_pipe(line).context("cannot pass the header to curl")?;
                 argv.push("-H".into());
@@ -270,7 +297,7 @@ fn run_with_temp_file(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<
     let mut reference = OsString::from("@");
     reference.push(file.path());
     let argv = pieces.into_iter().flat_map(|piece| match piece {
-        Piece::Arg(arg) => vec![arg],
+        Piece::Arg(arg) | Piece::Url(arg) => vec![arg],
         Piece::Header => vec!["-H".into(), reference.clone()],
     });
     let status = std::process::Command::new(curl)
@@ -295,7 +322,7 @@ mod tests {
         plan(&args, "https://h/base/")
             .into_iter()
             .map(|piece| match piece {
-                Piece::Arg(arg) => arg.into_string().unwrap(),
+                Piece::Arg(arg) | Piece::Url(arg) => arg.into_string().unwrap(),
                 Piece::Header => "HEADER".to_string(),
             })
             .collect()
