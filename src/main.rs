@@ -28,7 +28,21 @@ fn main() -> ExitCode {
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            let help = matches!(
+                err.kind(),
+                clap::error::ErrorKind::DisplayHelp
+                    | clap::error::ErrorKind::DisplayVersion
+                    | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            );
+            if help {
+                let _ = err.print();
+            } else {
+                let argv: Vec<_> = std::env::args_os().collect();
+                eprint!(
+                    "{}",
+                    cli::usage_error_text(&err.render().to_string(), &argv)
+                );
+            }
             return if err.use_stderr() {
                 ExitCode::from(Exit::Usage.code())
             } else {

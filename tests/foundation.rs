@@ -305,9 +305,27 @@ fn bad_input_is_a_usage_error() {
             .code(2)
             .stderr_has("invalid profile name");
     }
-    env.run(&["token", "--format", "yaml"]).code(2);
-    env.run(&["token", "--min-valid", "soon"]).code(2);
-    env.run(&["--store", "vault", "token"]).code(2);
+    // Command-line mistakes: the error on one line, then one help line.
+    env.run(&["token", "--format", "yaml"])
+        .code(2)
+        .stderr_has("invalid value 'yaml' for '--format <FORMAT>' [possible values: raw")
+        .stderr_has("help: see 'crmauth token --help'")
+        .stderr_lines_at_most(2);
+    env.run(&["token", "--min-valid", "soon"])
+        .code(2)
+        .stderr_has("not a duration")
+        .stderr_lines_at_most(2);
+    env.run(&["--store", "vault", "token"])
+        .code(2)
+        .stderr_lines_at_most(2);
+    env.run(&["-p", "x", "login", "--usrname", "ann"])
+        .code(2)
+        .stderr_has("help: a similar argument exists: '--username'; see 'crmauth login --help'")
+        .stderr_lines_at_most(2);
+    env.run(&["frobnicate"])
+        .code(2)
+        .stderr_has("unrecognized subcommand 'frobnicate'")
+        .stderr_lines_at_most(2);
     env.run(&[
         "apikey",
         "set",
