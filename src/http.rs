@@ -119,6 +119,13 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
+    /// A success answer that may be the API's: JSON, or nothing at all (204).
+    /// An HTML page, text or an image comes from a proxy or a web app.
+    pub fn is_empty_or_json(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+            || serde_json::from_slice::<serde::de::IgnoredAny>(&self.body).is_ok()
+    }
+
     /// Statuses that are never a provider's documented answer, whatever the
     /// request: a redirect (not followed), 429 and 5xx. `request` is e.g.
     /// `GET https://host/path`.

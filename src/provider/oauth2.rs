@@ -4,7 +4,6 @@
 //! server may send turned into a [`ProviderError`].
 
 use jiff::{SignedDuration, Timestamp};
-use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
@@ -213,8 +212,7 @@ pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), Provi
         return Err(ProviderError::Trouble(trouble));
     }
     match answer.status {
-        // A 2xx HTML page is a proxy's or a web app's, not the API's answer.
-        200..=299 if serde_json::from_slice::<IgnoredAny>(&answer.body).is_ok() => Ok(()),
+        200..=299 if answer.is_empty_or_json() => Ok(()),
         200..=299 => Err(ProviderError::Unexpected(format!(
             "GET {url} answered {} with {}, not the JSON the API sends",
             answer.status,
