@@ -25,6 +25,11 @@ struct Pty {
 
 impl Pty {
     fn spawn(env: &Env, args: &[&str]) -> Pty {
+        Self::spawn_with_colour(env, args, false)
+    }
+
+    /// `colour`: whether NO_COLOR is left unset.
+    fn spawn_with_colour(env: &Env, args: &[&str], colour: bool) -> Pty {
         // The pty library turns echo off in the child; a person's terminal
         // echoes, so turn it back on before crmauth starts. Only then does
         // "the hidden prompt turned echo off" mean anything.
@@ -42,9 +47,15 @@ impl Pty {
             .env("CRMAUTH_CONFIG_DIR", env.config_dir())
             .env("CRMAUTH_STORE", env.store.name())
             .env("XDG_CONFIG_HOME", env.config_dir().join("xdg"))
-            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE")
             .env("TERM", "xterm")
             .args(args);
+        if colour {
+            command.env_remove("NO_COLOR");
+        } else {
+            command.env("NO_COLOR", "1");
+        }
         let mut session = Session::spawn(command).expect("spawn crmauth on a pty");
         session.set_expect_timeout(Some(TIMEOUT));
         let _ = session.get_process_mut().set_window_size(80, 24);
@@ -287,6 +298,25 @@ fn eof_at_the_hidden_key_prompt_stores_nothing() {
         .ctrl_d()
         .is_interrupted();
     nothing_stored(&env);
+}
+
+#[test]
+fn prompts_are_coloured_unless_no_color_is_set() {
+    for colour in [true, false] {
+        let env = Env::new(Store::File);
+        let mut pty = Pty::spawn_with_colour(&env, &["apikey", "set"], colour);
+        pty.expect("URL").ctrl_c().is_interrupted();
+        let coloured = Regex(r"\x1b\[[0-9;]*m")
+            .check(pty.screen.as_bytes(), true)
+            .is_ok_and(|found| !found.is_empty());
+        assert_eq!(
+            coloured,
+            colour,
+            "NO_COLOR {}: {:?}",
+            if colour { "unset" } else { "set" },
+            pty.screen
+        );
+    }
 }
 
 #[test]
