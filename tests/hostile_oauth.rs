@@ -52,15 +52,11 @@ const EVERY_CALL: [Call; 8] = [
 ];
 
 /// The calls that read an answer body: RFC 7009 revocation ignores it.
-const CALLS_READING_A_BODY: [Call; 7] = [
-    Call::VirtuousLogin,
-    Call::VirtoLogin,
-    Call::VirtoClientLogin,
-    Call::VirtuousRefresh,
-    Call::VirtoRefresh,
-    Call::VirtuousVerify,
-    Call::VirtoVerify,
-];
+fn calls_reading_a_body() -> impl Iterator<Item = Call> {
+    EVERY_CALL
+        .into_iter()
+        .filter(|call| *call != Call::VirtoRevoke)
+}
 
 fn login_args(call: Call, url: &str) -> Vec<String> {
     let mut args = vec!["login", "--url", url, "--provider"];
@@ -118,59 +114,57 @@ fn logged_in_then_pointed_at(call: Call, url: &str) -> (Env, Vec<u8>, String) {
     (env, credentials, profiles)
 }
 
-/// Runs `call` against `url`: exit `code`, `expect` on stderr in at most two
-/// lines, and nothing stored or changed.
-fn call_fails(call: Call, url: &str, code: i32, expect: &str) {
+fn is_login(call: Call) -> bool {
+    matches!(
+        call,
+        Call::VirtuousLogin | Call::VirtoLogin | Call::VirtoClientLogin
+    )
+}
+
+/// Runs `call` against `url` (with `global` options first): exit `code`,
+/// `expect` on stderr in at most two lines, and nothing stored or changed.
+fn call_fails_with(global: &[&str], call: Call, url: &str, code: i32, expect: &str) {
     let context = format!("{call:?} against {url}");
-    match call {
-        Call::VirtuousLogin | Call::VirtoLogin | Call::VirtoClientLogin => {
-            let env = Env::new(Store::File);
-            env.secret(PASSWORD).secret(CLIENT_SECRET);
-            let args = login_args(call, url);
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let outcome = env.run(&args).stdin(login_stdin(call)).output();
-            assert_eq!(outcome.code, code, "{context}: {}", outcome.stderr);
-            assert!(
-                outcome.stderr.contains(expect),
-                "{context}: {}",
-                outcome.stderr
-            );
-            assert!(
-                outcome.stderr.lines().count() <= 2,
-                "{context}: {}",
-                outcome.stderr
-            );
+    let (env, before, args) = if is_login(call) {
+        let env = Env::new(Store::File);
+        env.secret(PASSWORD).secret(CLIENT_SECRET);
+        (env, None, login_args(call, url))
+    } else {
+        let (env, credentials, profiles) = logged_in_then_pointed_at(call, url);
+        let args: &[&str] = match call {
+            Call::VirtuousRefresh | Call::VirtoRefresh => &["refresh"],
+            Call::VirtuousVerify | Call::VirtoVerify => &["whoami", "--verify"],
+            _ => &["logout", "--revoke"],
+        };
+        let args = args.iter().map(|arg| arg.to_string()).collect();
+        (env, Some((credentials, profiles)), args)
+    };
+    let args: Vec<&str> = global
+        .iter()
+        .copied()
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    let outcome = env.run(&args).stdin(login_stdin(call)).output();
+    let stderr = &outcome.stderr;
+    assert_eq!(outcome.code, code, "{context}: {stderr}");
+    assert!(stderr.contains(expect), "{context}: {stderr}");
+    assert!(stderr.lines().count() <= 2, "{context}: {stderr}");
+    match before {
+        None => {
             assert!(!env.path("credentials.json").exists(), "{context}: stored");
             env.run(&["token"]).code(3);
         }
-        _ => {
-            let (env, credentials, profiles) = logged_in_then_pointed_at(call, url);
-            let args: &[&str] = match call {
-                Call::VirtuousRefresh | Call::VirtoRefresh => &["refresh"],
-                Call::VirtuousVerify | Call::VirtoVerify => &["whoami", "--verify"],
-                _ => &["logout", "--revoke"],
-            };
-            let outcome = env.run(args).output();
-            assert_eq!(outcome.code, code, "{context}: {}", outcome.stderr);
-            assert!(
-                outcome.stderr.contains(expect),
-                "{context}: {}",
-                outcome.stderr
-            );
-            assert!(
-                outcome.stderr.lines().count() <= 2,
-                "{context}: {}",
-                outcome.stderr
-            );
+        Some((credentials, profiles)) => {
             let now = std::fs::read(env.path("credentials.json")).expect("credentials.json");
             assert_eq!(now, credentials, "{context}: the stored credential changed");
-            assert_eq!(
-                env.read("profiles.json"),
-                profiles,
-                "{context}: profiles.json changed"
-            );
+            let now = env.read("profiles.json");
+            assert_eq!(now, profiles, "{context}: profiles.json changed");
         }
     }
+}
+
+fn call_fails(call: Call, url: &str, code: i32, expect: &str) {
+    call_fails_with(&[], call, url, code, expect);
 }
 
 /// A server answering every OAuth path with `answer`.
@@ -184,7 +178,7 @@ fn answering(answer: FakeResponse) -> FakeServer {
 
 fn every_call_reading_a_body(answer: FakeResponse, expect: &str) {
     let server = answering(answer);
-    for call in CALLS_READING_A_BODY {
+    for call in calls_reading_a_body() {
         call_fails(call, &server.url(), 5, expect);
     }
 }
@@ -214,40 +208,18 @@ fn a_hanging_server_times_out_on_every_call() {
     }
     for call in EVERY_CALL {
         let started = Instant::now();
-        let (env, credentials, _) = match call {
-            Call::VirtuousLogin | Call::VirtoLogin | Call::VirtoClientLogin => {
-                let env = Env::new(Store::File);
-                env.secret(PASSWORD).secret(CLIENT_SECRET);
-                (env, Vec::new(), String::new())
-            }
-            _ => logged_in_then_pointed_at(call, &server.url()),
-        };
-        let args = match call {
-            Call::VirtuousLogin | Call::VirtoLogin | Call::VirtoClientLogin => {
-                login_args(call, &server.url())
-            }
-            Call::VirtuousRefresh | Call::VirtoRefresh => vec!["refresh".to_string()],
-            Call::VirtuousVerify | Call::VirtoVerify => {
-                vec!["whoami".to_string(), "--verify".to_string()]
-            }
-            _ => vec!["logout".to_string(), "--revoke".to_string()],
-        };
-        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
-        args.splice(0..0, ["--timeout", "1"]);
-        env.run(&args)
-            .stdin(login_stdin(call))
-            .code(5)
-            .stderr_has("timed out after 1 s")
-            .stderr_lines_at_most(2);
+        call_fails_with(
+            &["--timeout", "1"],
+            call,
+            &server.url(),
+            5,
+            "timed out after 1 s",
+        );
         assert!(
             started.elapsed() < Duration::from_secs(4),
             "{call:?} took {:?}",
             started.elapsed()
         );
-        if !credentials.is_empty() {
-            let now = std::fs::read(env.path("credentials.json")).expect("credentials.json");
-            assert_eq!(now, credentials, "{call:?}: the stored credential changed");
-        }
     }
 }
 
@@ -297,8 +269,10 @@ fn html_instead_of_json_is_exit_5_on_every_call_that_reads_the_answer() {
 #[test]
 fn an_empty_token_answer_is_exit_5_but_an_empty_2xx_verifies() {
     let server = answering(FakeResponse::empty(200));
-    for call in &CALLS_READING_A_BODY[..5] {
-        call_fails(*call, &server.url(), 5, "empty");
+    for call in EVERY_CALL.into_iter().filter(|call| {
+        is_login(*call) || matches!(call, Call::VirtuousRefresh | Call::VirtoRefresh)
+    }) {
+        call_fails(call, &server.url(), 5, "empty");
     }
     // DESIGN: "2xx: valid" (a 204 No Content, say).
     for call in [Call::VirtuousVerify, Call::VirtoVerify] {

@@ -47,6 +47,22 @@ fn token_stampede(env: &Env, args: &[&str]) -> Vec<Output> {
         .collect()
 }
 
+/// `crmauth login` with the password from the environment.
+fn login(env: &Env, provider: &str, url: &str, user: &str, password: &str) {
+    env.run(&[
+        "login",
+        "--provider",
+        provider,
+        "--url",
+        url,
+        "--username",
+        user,
+    ])
+    .env("CRMAUTH_PASSWORD", password)
+    .secret(password)
+    .ok();
+}
+
 /// Every process succeeded, printed the same token on stdout and nothing on stderr.
 fn the_one_token(outputs: &[Output]) -> String {
     let mut tokens: Vec<String> = Vec::new();
@@ -69,18 +85,7 @@ fn twenty_processes_make_one_refresh_grant_virtuous() {
         server.add_user(USER, PASSWORD);
         server.set_expires_in(Some(30)); // within the default --min-valid of 60s
         let env = Env::new(store);
-        env.run(&[
-            "login",
-            "--provider",
-            "virtuous",
-            "--url",
-            &server.url(),
-            "--username",
-            USER,
-        ])
-        .env("CRMAUTH_PASSWORD", PASSWORD)
-        .secret(PASSWORD)
-        .ok();
+        login(&env, "virtuous", &server.url(), USER, PASSWORD);
         let stale = server.last_access_token().expect("issued");
         server.set_expires_in(Some(3600));
         server.set_delay_for("/Token", Duration::from_secs(1));
@@ -114,18 +119,7 @@ fn twenty_processes_make_one_refresh_grant_virto_with_min_valid() {
     server.add_user(USER, PASSWORD);
     server.set_expires_in(Some(600));
     let env = Env::new(Store::File);
-    env.run(&[
-        "login",
-        "--provider",
-        "virto",
-        "--url",
-        &server.url(),
-        "--username",
-        USER,
-    ])
-    .env("CRMAUTH_PASSWORD", PASSWORD)
-    .secret(PASSWORD)
-    .ok();
+    login(&env, "virto", &server.url(), USER, PASSWORD);
     // Asking for 20 minutes makes the stored token (10 minutes) stale and
     // the refreshed one (30 minutes) fresh enough.
     server.set_expires_in(Some(1800));
@@ -146,21 +140,7 @@ fn a_login_during_a_refresh_is_not_overwritten_by_it() {
     let other = FakeVirto::start();
     other.add_user("bob", "bob-password");
     let env = Env::new(Store::File);
-    let login = |server: &FakeVirto, user: &str, password: &str| {
-        env.run(&[
-            "login",
-            "--provider",
-            "virto",
-            "--url",
-            &server.url(),
-            "--username",
-            user,
-        ])
-        .env("CRMAUTH_PASSWORD", password)
-        .secret(password)
-        .ok();
-    };
-    login(&slow, USER, PASSWORD);
+    login(&env, "virto", &slow.url(), USER, PASSWORD);
     for secret in slow
         .issued_access_tokens()
         .iter()
@@ -172,7 +152,7 @@ fn a_login_during_a_refresh_is_not_overwritten_by_it() {
     std::thread::scope(|scope| {
         scope.spawn(|| env.run(&["refresh"]).ok());
         std::thread::sleep(Duration::from_millis(300));
-        login(&other, "bob", "bob-password");
+        login(&env, "virto", &other.url(), "bob", "bob-password");
     });
     assert_eq!(slow.grant_count("refresh_token"), 1, "the refresh ran");
     let bobs = other.last_access_token().expect("bob's token");

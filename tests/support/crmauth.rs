@@ -256,3 +256,17 @@ impl Outcome {
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{}", self.stdout))
     }
 }
+
+/// `value` is an RFC 3339 time within a minute of now + `from_now`.
+pub fn assert_time_from_now(value: &serde_json::Value, from_now: jiff::SignedDuration) {
+    let time: jiff::Timestamp = value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a time: {value}"))
+        .parse()
+        .unwrap_or_else(|err| panic!("not RFC 3339 ({err}): {value}"));
+    let expected = jiff::Timestamp::now() + from_now;
+    assert!(
+        time.duration_since(expected).abs() < jiff::SignedDuration::from_mins(1),
+        "{time}, expected about {expected}"
+    );
+}
