@@ -201,3 +201,43 @@ fn control_characters_in_a_profile_name_are_exit_2() {
     }
     nothing_stored(&env);
 }
+
+#[test]
+fn values_a_provider_does_not_take_are_refused_before_sending() {
+    let virtuous = support::FakeVirtuous::start();
+    let virto = support::FakeVirto::start();
+    let env = Env::new(Store::File);
+    env.secret("pw-1").secret("key-1");
+    let login = |provider: &str, url: &str, extra: &[&str]| {
+        let mut args = vec![
+            "login",
+            "--provider",
+            provider,
+            "--url",
+            url,
+            "--username",
+            "ann",
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        env.run(&args).stdin("pw-1").code(2).stderr_lines_at_most(2)
+    };
+    login("virtuous", &virtuous.url(), &["--client-id", "app"])
+        .stderr_has("virtuous logins take no --client-id");
+    login("virto", &virto.url(), &["--otp", "123456"]).stderr_has("virto logins take no --otp");
+    env.run(&[
+        "apikey",
+        "set",
+        "--provider",
+        "vertical",
+        "--url",
+        &virto.url(),
+        "--key-stdin",
+    ])
+    .stdin("key-1")
+    .code(2)
+    .stderr_has("vertical profiles do not use API keys")
+    .stderr_has("help: run 'crmauth authtoken generate'");
+    assert_eq!(virtuous.request_count() + virto.request_count(), 0);
+    nothing_stored(&env);
+}

@@ -10,7 +10,7 @@ use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::error::UsageError;
 use crate::input::{self, SecretSource};
 use crate::profile::Profile;
-use crate::provider::ProviderKind;
+use crate::provider::{LoginKind, ProviderKind};
 use crate::session;
 
 pub fn set(ctx: &Context, args: ApikeySetArgs) -> Result<ExitCode> {
@@ -21,10 +21,15 @@ pub fn set(ctx: &Context, args: ApikeySetArgs) -> Result<ExitCode> {
         .provider
         .or(existing.map(|p| p.provider))
         .unwrap_or(ProviderKind::Virtuous);
-    if provider == ProviderKind::Vertical {
+    let traits = provider.traits();
+    if !traits.api_keys {
+        let instead = match traits.login {
+            LoginKind::AuthToken => "crmauth authtoken generate".to_string(),
+            LoginKind::OAuth => format!("crmauth login --provider {}", traits.name),
+        };
         return Err(
-            UsageError::new("Vertical CRM uses auth tokens, not API keys")
-                .with_hint("run 'crmauth authtoken generate'")
+            UsageError::new(format!("{} profiles do not use API keys", traits.name))
+                .with_hint(format!("run '{instead}'"))
                 .into(),
         );
     }

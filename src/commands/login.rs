@@ -14,7 +14,7 @@ use crate::error::UsageError;
 use crate::input::{self, SecretSource};
 use crate::output;
 use crate::profile::{Profile, ProfilesFile};
-use crate::provider::{LoginRequest, ProviderError, ProviderKind};
+use crate::provider::{LoginKind, LoginRequest, ProviderError, ProviderKind};
 use crate::secret::Secret;
 use crate::session;
 
@@ -22,9 +22,10 @@ pub fn run(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
     let known = profiles.get(&name).map(|profile| profile.provider);
-    match input::provider(args.provider.or(known))? {
-        ProviderKind::Vertical => authtoken::login(ctx, args),
-        provider => oauth_login(ctx, args, provider, &profiles, &name),
+    let provider = input::provider(args.provider.or(known))?;
+    match provider.traits().login {
+        LoginKind::AuthToken => authtoken::login(ctx, args),
+        LoginKind::OAuth => oauth_login(ctx, args, provider, &profiles, &name),
     }
 }
 
@@ -49,17 +50,25 @@ fn oauth_login(
         .into());
     }
 
-    let client_id = match provider {
-        ProviderKind::Virto => args
-            .client_id
-            .clone()
-            .or_else(|| existing.and_then(|p| p.client_id.clone())),
-        _ => None,
-    };
-    if provider == ProviderKind::Virtuous && args.client_id.is_some() {
-        return Err(UsageError::new("Virtuous logins take no --client-id").into());
+    let traits = provider.traits();
+    for (flag, given, takes) in [
+        (
+            "--client-id",
+            args.client_id.is_some(),
+            traits.oauth_clients,
+        ),
+        ("--otp", args.otp.is_some(), traits.two_factor),
+    ] {
+        if given && !takes {
+            return Err(UsageError::new(format!("{} logins take no {flag}", traits.name)).into());
+        }
     }
-    let client_credentials = provider == ProviderKind::Virto
+    let client_id = args
+        .client_id
+        .clone()
+        .or_else(|| existing.and_then(|p| p.client_id.clone()))
+        .filter(|_| traits.oauth_clients);
+    let client_credentials = traits.oauth_clients
         && args.username.is_none()
         && (args.client_id.is_some()
             || existing
@@ -92,7 +101,7 @@ fn oauth_login(
     if client_id.is_some() {
         request.client_secret = client_secret(ctx, &args, client_credentials, existing, name)?;
     }
-    if provider == ProviderKind::Virtuous {
+    if traits.two_factor {
         request.otp = otp(&args)?;
     }
 

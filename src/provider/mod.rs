@@ -1,8 +1,10 @@
 //! The providers: one file each, turning requests into `Credential`s and server
 //! answers into typed errors. A provider never prints and never touches the store.
 //!
-//! Adding a provider: a variant in [`ProviderKind`], a file implementing
-//! [`Provider`], and one line in [`ProviderKind::protocol`].
+//! Adding a provider: a file implementing [`Provider`] (its protocol, and
+//! [`Traits`] saying what its logins take), a variant in [`ProviderKind`],
+//! and one line in [`ProviderKind::protocol`]. The commands ask the traits,
+//! never the provider's name.
 
 pub mod oauth2;
 pub mod vertical;
@@ -34,27 +36,20 @@ impl ProviderKind {
     pub const ALL: [ProviderKind; 3] = [Self::Virtuous, Self::Virto, Self::Vertical];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Virtuous => "virtuous",
-            Self::Virto => "virto",
-            Self::Vertical => "vertical",
-        }
+        self.traits().name
     }
 
     pub fn description(self) -> &'static str {
-        match self {
-            Self::Virtuous => "Virtuous CRM (OAuth password grant or API key)",
-            Self::Virto => "Virto Commerce (OAuth password or client credentials)",
-            Self::Vertical => "Vertical CRM, Zoho-style (permanent auth token)",
-        }
+        self.traits().description
     }
 
     /// The URL used when the user gives none; self-hosted products have none.
     pub fn default_url(self) -> Option<&'static str> {
-        match self {
-            Self::Virtuous => Some("https://api.virtuoussoftware.com"),
-            Self::Virto | Self::Vertical => None,
-        }
+        self.traits().default_url
+    }
+
+    pub fn traits(self) -> &'static Traits {
+        self.protocol().traits()
     }
 
     pub fn protocol(self) -> &'static dyn Provider {
@@ -64,6 +59,35 @@ impl ProviderKind {
             Self::Vertical => &vertical::Vertical,
         }
     }
+}
+
+/// What a provider offers, so that the commands ask for the right values
+/// without naming providers.
+#[derive(Debug)]
+pub struct Traits {
+    /// As on the command line and in profiles.json.
+    pub name: &'static str,
+    /// One line for the provider select prompt.
+    pub description: &'static str,
+    /// The URL used when the user gives none; self-hosted products have none.
+    pub default_url: Option<&'static str>,
+    pub login: LoginKind,
+    /// `login --client-id` is accepted; without a user name it is a
+    /// client_credentials grant.
+    pub oauth_clients: bool,
+    /// The server may ask for a two-factor code (`--otp`).
+    pub two_factor: bool,
+    /// `apikey set` can store a static key, sent as Bearer.
+    pub api_keys: bool,
+}
+
+/// How `login` obtains a credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginKind {
+    /// An OAuth token endpoint: password (or client) grants, refreshable.
+    OAuth,
+    /// A permanent auth token generated from the password (`authtoken generate`).
+    AuthToken,
 }
 
 /// The `Authorization` header value for a credential: OAuth tokens and API keys
@@ -154,6 +178,8 @@ impl Classify for ProviderError {
 
 /// One provider's protocol.
 pub trait Provider: Sync {
+    fn traits(&self) -> &'static Traits;
+
     /// Obtains a new credential from what the user gave.
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError>;
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request, join_url};
 use crate::profile::Profile;
-use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
+use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
 use crate::secret::Secret;
 
 pub const GENERATE_PATH: &str = "/crm/apiauthtoken.do";
@@ -26,7 +26,21 @@ pub const DEFAULT_DISPLAY_NAME: &str = "crmauth";
 
 pub struct Vertical;
 
+const TRAITS: Traits = Traits {
+    name: "vertical",
+    description: "Vertical CRM, Zoho-style (permanent auth token)",
+    default_url: None,
+    login: LoginKind::AuthToken,
+    oauth_clients: false,
+    two_factor: false,
+    api_keys: false,
+};
+
 impl Provider for Vertical {
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
+    }
+
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let email = request
             .username

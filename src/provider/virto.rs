@@ -11,7 +11,7 @@ use crate::http::{Field, Http, Request, join_url};
 use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
 use crate::provider::virtuous::no_refresh_token;
-use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
+use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
 
 const TOKEN_PATH: &str = "/connect/token";
 const VERIFY_PATH: &str = "/api/platform/security/currentuser";
@@ -24,7 +24,21 @@ const OFFLINE_ACCESS: &str = "offline_access";
 
 pub struct Virto;
 
+const TRAITS: Traits = Traits {
+    name: "virto",
+    description: "Virto Commerce (OAuth password or client credentials)",
+    default_url: None,
+    login: LoginKind::OAuth,
+    oauth_clients: true,
+    two_factor: false,
+    api_keys: true,
+};
+
 impl Provider for Virto {
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
+    }
+
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let client = Client {
             id: request.client_id.as_deref(),

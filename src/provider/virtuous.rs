@@ -9,7 +9,7 @@ use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, join_url};
 use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
-use crate::provider::{LoginRequest, Provider, ProviderError, Revocation};
+use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
 
 const TOKEN_PATH: &str = "/Token";
 const VERIFY_PATH: &str = "/api/Organization/Current";
@@ -19,7 +19,21 @@ const REFRESH_LIFETIME_HOURS: i64 = 365 * 24;
 
 pub struct Virtuous;
 
+const TRAITS: Traits = Traits {
+    name: "virtuous",
+    description: "Virtuous CRM (OAuth password grant or API key)",
+    default_url: Some("https://api.virtuoussoftware.com"),
+    login: LoginKind::OAuth,
+    oauth_clients: false,
+    two_factor: true,
+    api_keys: true,
+};
+
 impl Provider for Virtuous {
+    fn traits(&self) -> &'static Traits {
+        &TRAITS
+    }
+
     fn login(&self, http: &Http, request: &LoginRequest) -> Result<Credential, ProviderError> {
         let (Some(username), Some(password)) = (&request.username, &request.password) else {
             return Err(ProviderError::Usage(
