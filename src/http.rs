@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use zeroize::Zeroizing;
 
 use crate::error::{Classify, Exit};
 use crate::secret::Secret;
@@ -111,7 +112,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
-    pub body: Vec<u8>,
+    /// Wiped when dropped: it may hold tokens.
+    pub body: Zeroizing<Vec<u8>>,
 }
 
 impl Answer {
@@ -329,7 +331,7 @@ impl Http {
             status,
             content_type,
             retry_after,
-            body,
+            body: Zeroizing::new(body),
         })
     }
 

@@ -112,14 +112,14 @@ pub fn parse_token_answer(
     if !answer.is_success() {
         return Err(error_answer(answer, endpoint, expected.what));
     }
-    let object = json_object(answer).ok_or_else(|| {
+    let mut object = json_object(answer).ok_or_else(|| {
         ProviderError::Unexpected(format!(
             "POST {endpoint} answered {} with {}, not a JSON token answer",
             answer.status,
             describe_body(answer)
         ))
     })?;
-    let access_token = string_field(&object, "access_token").ok_or_else(|| {
+    let access_token = take_secret(&mut object, "access_token").ok_or_else(|| {
         ProviderError::Unexpected(format!(
             "POST {endpoint} answered {} without an access_token",
             answer.status
@@ -128,7 +128,7 @@ pub fn parse_token_answer(
     let obtained_at = Timestamp::now();
     let expires_at = virtuous_expires(&object)
         .or_else(|| seconds_field(&object, "expires_in").and_then(|s| after(obtained_at, s)));
-    let refresh_token = string_field(&object, "refresh_token").map(Secret::new);
+    let refresh_token = take_secret(&mut object, "refresh_token");
     let refresh_expires_at = seconds_field(&object, "refresh_expires_in")
         .or_else(|| seconds_field(&object, "refresh_token_expires_in"))
         .and_then(|s| after(obtained_at, s))
@@ -148,7 +148,7 @@ pub fn parse_token_answer(
         scopes,
         ..CredentialInfo::new(expected.kind)
     };
-    Ok(Credential::new(info, Secret::new(access_token)).with_refresh_token(refresh_token))
+    Ok(Credential::new(info, access_token).with_refresh_token(refresh_token))
 }
 
 /// Sends a grant to the token endpoint (never retried: a refresh may rotate).
@@ -249,6 +249,15 @@ fn json_object(answer: &Answer) -> Option<Map<String, Value>> {
     }
 }
 
+/// Moves a token out of the parsed answer into a `Secret`, so that no
+/// unwiped copy of it stays behind.
+fn take_secret(object: &mut Map<String, Value>, name: &str) -> Option<Secret> {
+    match object.remove(name)? {
+        Value::String(value) => Some(Secret::new(value)).filter(|secret| !secret.is_empty()),
+        _ => None,
+    }
+}
+
 fn string_field(object: &Map<String, Value>, name: &str) -> Option<String> {
     object
         .get(name)
@@ -321,7 +330,7 @@ mod tests {
             status,
             content_type: content_type.map(str::to_string),
             retry_after: None,
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 

@@ -65,7 +65,8 @@ impl Provider for Vertical {
             Outcome::Success(mut properties) => {
                 let token = properties
                     .remove("AUTHTOKEN")
-                    .filter(|token| !token.trim().is_empty())
+                    .map(Secret::new)
+                    .filter(|token| !token.expose().trim().is_empty())
                     .ok_or_else(|| {
                         ProviderError::Unexpected(format!(
                             "{endpoint}: the answer says RESULT=TRUE but holds no AUTHTOKEN"
@@ -73,7 +74,7 @@ impl Provider for Vertical {
                     })?;
                 Ok(Credential::new(
                     CredentialInfo::new(CredentialKind::AuthToken),
-                    Secret::new(token.trim()),
+                    Secret::new(token.expose().trim()),
                 ))
             }
             Outcome::Failure(cause) => Err(generate_rejected(cause)),
@@ -317,7 +318,7 @@ mod tests {
             status,
             content_type: Some("text/plain;charset=UTF-8".into()),
             retry_after: None,
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
         }
     }
 
