@@ -381,6 +381,12 @@ fn the_keyring_entry_is_visible_to_secret_tool() {
         text.contains(&format!("attribute.service = {service}")),
         "{text}"
     );
+    // What someone browsing the keyring sees.
+    let dir = service.strip_prefix("crmauth:").expect("a test config dir");
+    assert!(
+        text.contains(&format!("label = crmauth profile 'default' ({dir})")),
+        "{text}"
+    );
 }
 
 #[test]

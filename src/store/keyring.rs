@@ -5,6 +5,7 @@
 //! Secret Service daemon otherwise blocks a D-Bus call forever. There is never
 //! a fallback to another store.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -50,8 +51,13 @@ impl KeyringStore {
         let spawned = thread::Builder::new()
             .name("keyring".to_string())
             .spawn(move || {
+                let label = match service.strip_prefix("crmauth:") {
+                    Some(config_dir) => format!("crmauth profile '{account}' ({config_dir})"),
+                    None => format!("crmauth profile '{account}'"),
+                };
+                let modifiers = entry_modifiers(&label);
                 let result = open_platform_store()
-                    .and_then(|store| store.build(&service, &account, None))
+                    .and_then(|store| store.build(&service, &account, modifiers.as_ref()))
                     .and_then(|entry| operation(&entry));
                 // The receiver is gone only when the deadline passed.
                 let _ = sender.send(result);
@@ -69,6 +75,18 @@ impl KeyringStore {
             ))),
         }
     }
+}
+
+/// What a person browsing the keyring (Seahorse, KeePassXC) sees as the
+/// item's name; the Secret Service store takes it when the item is created.
+#[cfg(target_os = "linux")]
+fn entry_modifiers(label: &str) -> Option<HashMap<&str, &str>> {
+    Some(HashMap::from([("label", label)]))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn entry_modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
+    None
 }
 
 #[cfg(target_os = "linux")]
