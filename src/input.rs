@@ -5,8 +5,9 @@
 use std::io::{self, IsTerminal, Read};
 
 use dialoguer::console::Term;
+use dialoguer::console::style;
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Input, Password, Select};
+use dialoguer::{Password, Select};
 
 use crate::error::UsageError;
 use crate::provider::ProviderKind;
@@ -120,14 +121,7 @@ pub fn plain_value(
     }
     if interactive() {
         terminal::restore_on_interrupt();
-        let theme = ColorfulTheme::default();
-        let mut input = Input::<String>::with_theme(&theme).with_prompt(prompt);
-        if let Some(default) = default {
-            input = input.default(default.to_string());
-        }
-        return input
-            .interact_on(&Term::stderr())
-            .map_err(|_| UsageError::new(format!("{prompt}: no input")));
+        return read_line(prompt, default);
     }
     if let Some(default) = default {
         return Ok(default.to_string());
@@ -136,6 +130,42 @@ pub fn plain_value(
         "{} is required: pass {flag}",
         prompt.to_lowercase()
     )))
+}
+
+/// Asks for one line on the terminal as it is (canonical mode): the terminal
+/// echoes and edits, Ctrl-D on an empty line is end of input (exit 2), Ctrl-C
+/// is SIGINT. Empty takes the default, or asks again; control characters are
+/// refused.
+fn read_line(prompt: &str, default: Option<&str>) -> Result<String, UsageError> {
+    let term = Term::stderr();
+    let question = format!(
+        "{} {}{} {} ",
+        style("?").yellow().for_stderr(),
+        style(prompt).bold().for_stderr(),
+        default.map(|d| format!(" ({d})")).unwrap_or_default(),
+        style("›").dim().for_stderr()
+    );
+    loop {
+        let _ = term.write_str(&question);
+        let mut line = String::new();
+        let read = io::stdin()
+            .read_line(&mut line)
+            .map_err(|err| UsageError::new(format!("{prompt}: cannot read the terminal: {err}")))?;
+        if read == 0 {
+            let _ = term.write_line("");
+            return Err(UsageError::new(format!("{prompt}: no input")));
+        }
+        let value = line.trim();
+        if value.chars().any(char::is_control) {
+            let _ = term.write_line("  control characters are not allowed here");
+            continue;
+        }
+        match (value.is_empty(), default) {
+            (false, _) => return Ok(value.to_string()),
+            (true, Some(default)) => return Ok(default.to_string()),
+            (true, None) => continue,
+        }
+    }
 }
 
 /// The provider: the flag's, else a select prompt on a terminal.
@@ -149,16 +179,16 @@ pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError>
             .iter()
             .map(|kind| format!("{:<9} {}", kind.as_str(), kind.description()))
             .collect();
+        // Esc or q cancels (the select reads keys, so Ctrl-D is not end of input).
         let index = Select::with_theme(&ColorfulTheme::default())
-            .with_prompt("Provider")
+            .with_prompt("Provider (Esc to cancel)")
             .items(&items)
             .default(0)
-            .interact_on(&Term::stderr())
+            .interact_on_opt(&Term::stderr())
             .map_err(|_| UsageError::new("provider: no input"))?;
-        return ProviderKind::ALL
-            .get(index)
-            .copied()
-            .ok_or_else(|| UsageError::new("provider: no input"));
+        return index
+            .and_then(|index| ProviderKind::ALL.get(index).copied())
+            .ok_or_else(|| UsageError::new("no provider chosen"));
     }
     Err(UsageError::new(
         "the provider is required: pass --provider virtuous|virto|vertical",

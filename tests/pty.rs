@@ -167,6 +167,25 @@ impl Pty {
         self
     }
 
+    fn exits_with(&mut self, code: i32) -> &mut Self {
+        let status = self.finish();
+        assert!(
+            matches!(status, WaitStatus::Exited(_, c) if c == code),
+            "crmauth ended with {status:?}, expected exit {code}; the screen showed:\n{}",
+            self.screen
+        );
+        self
+    }
+
+    fn expect_screen(&mut self, text: &str) -> &mut Self {
+        assert!(
+            self.screen.contains(text),
+            "the screen lacks {text:?}:\n{}",
+            self.screen
+        );
+        self
+    }
+
     /// Ctrl-C or EOF: killed by SIGINT (a shell says 130) or exit 130 or 2.
     fn is_interrupted(&mut self) -> &mut Self {
         let status = self.finish();
@@ -285,6 +304,50 @@ fn ctrl_c_at_the_hidden_key_prompt_stops_and_stores_nothing() {
         .ctrl_c()
         .is_interrupted()
         .echo_is_on()
+        .cursor_is_visible();
+    nothing_stored(&env);
+}
+
+#[test]
+fn eof_at_the_url_prompt_is_exit_2_and_stores_nothing() {
+    let env = Env::new(Store::File);
+    Pty::spawn(&env, &["apikey", "set"])
+        .expect("URL")
+        .ctrl_d()
+        .exits_with(2)
+        .expect_screen("URL: no input");
+    nothing_stored(&env);
+}
+
+#[test]
+fn a_typed_control_character_is_refused_and_asked_again() {
+    let env = Env::new(Store::File);
+    let server = support::FakeVirto::start();
+    server.add_user("admin", "pw-typed");
+    env.secret("pw-typed");
+    Pty::spawn(
+        &env,
+        &["login", "--provider", "virto", "--url", &server.url()],
+    )
+    .expect("(?i)user name")
+    .type_line("\x1badmin")
+    .expect("control characters are not allowed")
+    .expect("(?i)user name")
+    .type_line("admin")
+    .expect("(?i)password")
+    .type_secret("pw-typed")
+    .succeeds();
+    let grant = server.requests_to("/connect/token").pop().expect("a grant");
+    assert_eq!(grant.form_value("username"), Some("admin"));
+}
+
+#[test]
+fn esc_at_the_provider_select_is_exit_2_and_stores_nothing() {
+    let env = Env::new(Store::File);
+    Pty::spawn(&env, &["login"])
+        .expect(r"vertical\s+Vertical CRM")
+        .type_keys("\x1b")
+        .exits_with(2)
         .cursor_is_visible();
     nothing_stored(&env);
 }
