@@ -8,6 +8,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::GlobalArgs;
 use crate::error::UsageError;
+use crate::files;
 use crate::http::{DEFAULT_TIMEOUT, Http, HttpSettings};
 use crate::profile::{self, FALLBACK_PROFILE, ProfileRepo, ProfilesFile};
 use crate::store::file::FileStore;
@@ -27,12 +28,14 @@ pub struct Context {
 
 impl Context {
     pub fn from_args(args: &GlobalArgs) -> Result<Self> {
-        let default_dir = default_config_dir();
+        // One spelling per directory (`dir`, `dir/`, `./dir`, a symlink): the
+        // keyring service name is made from it.
+        let default_dir = default_config_dir().and_then(|dir| files::canonical_dir(&dir).ok());
         let config_dir = match &args.config_dir {
             Some(dir) if dir.as_os_str().is_empty() => {
                 return Err(UsageError::new("--config-dir must not be empty").into());
             }
-            Some(dir) => std::path::absolute(dir)
+            Some(dir) => files::canonical_dir(dir)
                 .with_context(|| format!("cannot resolve config dir {}", dir.display()))?,
             None => default_dir.clone().ok_or_else(|| {
                 UsageError::new("cannot find a config directory for this user")

@@ -2,7 +2,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 /// Writes `contents` to `path` so that readers see the old file or the new one,
 /// never a torn mix: temp file in the same dir, fsync, rename. The temp file is
@@ -64,5 +64,64 @@ impl FileLock {
 impl Drop for FileLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
+    }
+}
+
+/// `path` made absolute with symlinks, `.`, `..` and trailing slashes
+/// resolved, also when it does not exist yet (its existing part is resolved,
+/// the rest taken as written): one spelling per directory.
+pub fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let mut resolved = loop {
+        match existing.canonicalize() {
+            Ok(resolved) => break resolved,
+            Err(_) => match (existing.parent(), existing.components().next_back()) {
+                (Some(parent), Some(last)) => {
+                    rest.push(last);
+                    existing = parent;
+                }
+                _ => break existing.to_path_buf(),
+            },
+        }
+    };
+    for component in rest.into_iter().rev() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+    }
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dir_that_does_not_exist_yet_has_one_spelling_too() -> io::Result<()> {
+        let base = tempfile::tempdir()?;
+        let real = base.path().canonicalize()?;
+        let expected = real.join("new").join("dir");
+        for spelling in [
+            "new/dir",
+            "new/dir/",
+            "new/./dir",
+            "new/x/../dir",
+            "./new/dir",
+        ] {
+            assert_eq!(
+                canonical_dir(&base.path().join(spelling))?,
+                expected,
+                "{spelling}"
+            );
+        }
+        std::fs::create_dir_all(&expected)?;
+        assert_eq!(canonical_dir(&base.path().join("new/x/../dir"))?, expected);
+        Ok(())
     }
 }

@@ -366,6 +366,51 @@ fn separate_config_dirs_never_share_keyring_entries() {
 }
 
 #[test]
+fn every_spelling_of_a_config_dir_finds_the_same_keyring_entry() {
+    let env = with_key(Store::Keyring);
+    let dir = env.config_dir().to_path_buf();
+    let name = dir
+        .file_name()
+        .expect("a name")
+        .to_string_lossy()
+        .into_owned();
+    let link = dir.with_file_name(format!("{name}-link"));
+    std::os::unix::fs::symlink(&dir, &link).expect("symlink");
+    let spellings = [
+        format!("{}/", dir.display()),
+        format!("{}/../{name}", dir.display()),
+        format!("{}/./", dir.display()),
+        link.display().to_string(),
+    ];
+    for spelling in &spellings {
+        env.run(&["token"])
+            .env("CRMAUTH_CONFIG_DIR", spelling)
+            .reveals()
+            .ok()
+            .stdout_is(&format!("{KEY}\n"));
+    }
+    // Logging out through another spelling removes the secret itself.
+    env.run(&["logout"])
+        .env("CRMAUTH_CONFIG_DIR", &spellings[3])
+        .ok();
+    env.run(&["token"]).code(3);
+    let leftover = std::process::Command::new("secret-tool")
+        .args([
+            "search",
+            "--all",
+            "service",
+            &format!("crmauth:{}", dir.display()),
+        ])
+        .output()
+        .expect("secret-tool");
+    assert!(
+        !String::from_utf8_lossy(&leftover.stdout).contains("label"),
+        "the secret stayed in the keyring"
+    );
+    let _ = std::fs::remove_file(&link);
+}
+
+#[test]
 fn the_keyring_entry_is_visible_to_secret_tool() {
     let env = with_key(Store::Keyring);
     let service = format!("crmauth:{}", env.config_dir().display());
