@@ -527,7 +527,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__curl)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q --profile --config-dir --store --verbose --quiet --timeout --cacert"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

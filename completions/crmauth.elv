@@ -247,10 +247,6 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand --verbose 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
             cand -q 'Print only errors on stderr'
             cand --quiet 'Print only errors on stderr'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'crmauth;logout'= {
             cand -p 'Profile to use [default: the default profile, else ''default'']'

@@ -184,8 +184,6 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l timeout -d 'Sec
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s q -l quiet -d 'Print only errors on stderr'
-complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s V -l version -d 'Print version'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'

@@ -330,10 +330,6 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
 '--quiet[Print only errors on stderr]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-'-V[Print version]' \
-'--version[Print version]' \
 '*::args -- Arguments passed to curl unchanged; a URL starting with '\''/'\'' is relative to the profile URL:_default' \
 && ret=0
 ;;

@@ -254,10 +254,11 @@ pub enum Command {
     /// argument that starts with '/' is taken relative to the profile URL; a plain http://
     /// URL to a host that is not loopback is refused (unless the profile was logged in with
     /// --allow-http). The token is refreshed first as 'token' does, and reaches curl through
-    /// an inherited descriptor or a 0600 temporary file, never through a command line. Your
-    /// stdin stays curl's stdin; the exit code is curl's. CRMAUTH_CURL names another curl
-    /// program.
-    #[command(after_help = CURL_EXAMPLES)]
+    /// an inherited descriptor or a 0600 temporary file, never through a command line. A CA
+    /// given with --cacert or CRMAUTH_CA_BUNDLE is passed on as curl's --cacert. Your stdin
+    /// stays curl's stdin; the exit code is curl's; 'crmauth curl --help' is curl's help.
+    /// CRMAUTH_CURL names another curl program.
+    #[command(after_help = CURL_EXAMPLES, disable_help_flag = true, disable_version_flag = true)]
     Curl(CurlArgs),
     /// Forget the profile's secrets and the profile
     ///

@@ -1,7 +1,7 @@
 //! The global options resolved once: config dir, store, profile, verbosity,
 //! HTTP settings. Commands get what they need from here.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
@@ -107,6 +107,11 @@ impl Context {
             ca_bundle: self.cacert.clone(),
             verbose: self.verbose,
         })?)
+    }
+
+    /// The extra CA certificate file (`--cacert` / `CRMAUTH_CA_BUNDLE`).
+    pub fn ca_bundle(&self) -> Option<&Path> {
+        self.cacert.as_deref()
     }
 
     pub fn lock_path(&self, profile: &str) -> PathBuf {

@@ -303,6 +303,32 @@ fn the_header_never_goes_to_another_host_over_plain_http() {
 }
 
 #[test]
+fn the_ca_crmauth_trusts_is_passed_to_curl() {
+    let env = with_key(Store::File);
+    let fake = FakeCurl::new();
+    let ca = env.path("private-ca.pem");
+    std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\n").expect("write");
+    let ca = ca.to_str().expect("utf-8");
+    env.run(&["--cacert", ca, "curl", "-q", "/a"])
+        .env("CRMAUTH_CURL", fake.path())
+        .env("RECORD", fake.dir.path())
+        .ok();
+    assert_eq!(
+        fake.user_argv(),
+        ["-q", "--cacert", ca, "http://127.0.0.1:9/base/a"]
+    );
+    env.curl(&fake, &["/b"]).env("CRMAUTH_CA_BUNDLE", ca).ok();
+    assert_eq!(
+        fake.user_argv(),
+        ["--cacert", ca, "http://127.0.0.1:9/base/b"]
+    );
+    env.curl(&fake, &["/c"])
+        .env("CRMAUTH_CA_BUNDLE", env.path("missing.pem"))
+        .code(2)
+        .stderr_has("missing.pem");
+}
+
+#[test]
 fn curls_exit_code_and_death_by_signal_pass_through() {
     let env = with_key(Store::File);
     let fake = FakeCurl::new();

@@ -54,8 +54,11 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         bail!("the credential of profile '{name}' contains a line break; log in again");
     }
     let line = Secret::new(format!("Authorization: {}\n", value.expose()));
-    let pieces = plan(&args.args, &session.profile.url);
+    let mut pieces = plan(&args.args, &session.profile.url);
     refuse_plain_http(&pieces, session.profile.allow_http)?;
+    if let Some(ca) = ctx.ca_bundle() {
+        trust_ca(&mut pieces, ca)?;
+    }
     hand_over(&curl, pieces, &line)
 }
 
@@ -208,6 +211,26 @@ fn url_arg(arg: &OsStr, base_url: &str) -> OsString {
         Some(path) if path.starts_with('/') => http::join_url(base_url, path).into(),
         _ => arg.to_owned(),
     }
+}
+
+/// The CA that crmauth was told to trust goes to curl too (before the user's
+/// own arguments, so a `--cacert` of theirs still wins).
+fn trust_ca(pieces: &mut Vec<Piece>, ca: &Path) -> Result<(), UsageError> {
+    if !ca.is_file() {
+        return Err(UsageError::new(format!(
+            "cannot read CA bundle {}: no such file",
+            ca.display()
+        )));
+    }
+    let at = pieces
+        .iter()
+        .position(|piece| matches!(piece, Piece::Header))
+        .unwrap_or(0);
+    pieces.splice(
+        at..at,
+        [Piece::Arg("--cacert".into()), Piece::Arg(ca.into())],
+    );
+    Ok(())
 }
 
 /// The header must not cross the network in clear text: a plain `http://`
