@@ -77,13 +77,19 @@ pub const FILES: &[(&str, &str)] = &[
         "secrets with --store file, mode 0600 (refused when readable by group or others)",
     ),
     (
-        "<config dir>/*.lock",
-        "per-profile lock files that make refreshes single-flight",
+        "<config dir>/locks/<profile>.lock",
+        "one lock file per profile: its logins, refreshes and logouts take turns, so a \
+         refresh is single-flight",
+    ),
+    (
+        "<config dir>/profiles.lock, credentials.lock",
+        "lock files for the read-modify-write of profiles.json and credentials.json",
     ),
     (
         "OS keyring",
         "secrets with --store keyring (the default): service 'crmauth' (or \
-         'crmauth:<config dir>' with a non-default config dir), account = profile name",
+         'crmauth:<config dir>' with a non-default config dir), account (Secret Service \
+         attribute 'username') = profile name",
     ),
 ];
 
