@@ -200,7 +200,7 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Seconds a whole HTTP request may take [default: 30]
-    #[arg(long, global = true, env = "CRMAUTH_TIMEOUT", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, env = "CRMAUTH_TIMEOUT", value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: Option<u64>,
 
     /// Extra CA certificate (PEM) to trust, for private servers

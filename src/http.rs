@@ -343,7 +343,13 @@ impl Http {
     ) -> HttpError {
         const HOST_NOT_FOUND: &str =
             "check the host name in the URL, and your DNS or proxy settings";
-        const CHECK_URL: &str = "is the server up at that address? check the URL and your network";
+        // With a proxy set, "connection refused" may be the proxy's.
+        let check_url = if proxy_is_set() {
+            "is the server, or the proxy in HTTPS_PROXY/HTTP_PROXY, up? check the URL, \
+             the proxy and NO_PROXY"
+        } else {
+            "is the server up at that address? check the URL and your network"
+        };
         const TRY_AGAIN: &str = "the server or a proxy cut the answer short: try again";
         const TLS: &str = "for a server with a private CA, pass it with --cacert FILE";
         let (reason, hint) = match failure {
@@ -356,10 +362,10 @@ impl Http {
             }
             ureq::Error::BodyExceedsLimit(_) => return HttpError::TooLarge { method, url },
             ureq::Error::HostNotFound => ("host not found".to_string(), HOST_NOT_FOUND),
-            ureq::Error::ConnectionFailed => ("connection failed".to_string(), CHECK_URL),
+            ureq::Error::ConnectionFailed => ("connection failed".to_string(), check_url),
             ureq::Error::Io(err) => match err.kind() {
                 std::io::ErrorKind::ConnectionRefused => {
-                    ("connection refused".to_string(), CHECK_URL)
+                    ("connection refused".to_string(), check_url)
                 }
                 std::io::ErrorKind::TimedOut => {
                     return HttpError::Timeout {
@@ -382,7 +388,7 @@ impl Http {
                 _ if err.to_string().contains("lookup address") => {
                     ("host not found".to_string(), HOST_NOT_FOUND)
                 }
-                kind => (format!("network error ({kind})"), CHECK_URL),
+                kind => (format!("network error ({kind})"), check_url),
             },
             ureq::Error::Tls(reason) => (format!("TLS error: {reason}"), TLS),
             ureq::Error::Rustls(err) => (format!("TLS error: {err}"), TLS),
@@ -402,7 +408,7 @@ impl Http {
                 "check the URL: is it an HTTP(S) API?",
             ),
             ureq::Error::BodyStalled => ("the server stopped sending".to_string(), TRY_AGAIN),
-            _ => ("request failed".to_string(), CHECK_URL),
+            _ => ("request failed".to_string(), check_url),
         };
         HttpError::Unreachable {
             method,
@@ -411,6 +417,20 @@ impl Http {
             hint,
         }
     }
+}
+
+/// Whether a proxy variable that ureq reads is set.
+fn proxy_is_set() -> bool {
+    [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
 /// The system trust store (which honours `SSL_CERT_FILE`) plus the user's CA bundle.

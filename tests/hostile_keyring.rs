@@ -191,6 +191,9 @@ fn a_locked_collection_is_exit_6_fast() {
         .expect("dbus-send");
     assert!(status.success(), "could not lock the collection");
     fails_fast(&bus, &env);
+    bus.run(&env, &["token"])
+        .code(6)
+        .stderr_has("the keyring is locked");
 }
 
 #[test]

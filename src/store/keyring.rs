@@ -116,7 +116,17 @@ fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
 fn unavailable(err: KeyringError) -> StoreError {
     let reason = match err {
         KeyringError::PlatformFailure(inner) | KeyringError::NoStorageAccess(inner) => {
-            inner.to_string()
+            let text = inner.to_string();
+            // A locked collection whose unlock prompt nobody can answer (no
+            // desktop session) ends in "prompt dismissed" or "no result".
+            if ["prompt dismissed", "result not returned", "locked"]
+                .iter()
+                .any(|sign| text.contains(sign))
+            {
+                format!("the keyring is locked and could not be unlocked ({text})")
+            } else {
+                text
+            }
         }
         KeyringError::NotSupportedByStore(reason) => reason,
         KeyringError::BadEncoding(_) => "the stored secret is not UTF-8".to_string(),
