@@ -85,12 +85,12 @@ fn oauth_login(
             .username
             .clone()
             .or_else(|| existing.and_then(|p| p.user.clone()));
-        request.username = Some(input::plain_value(
-            known_user,
-            "--username",
-            "User name",
-            None,
-        )?);
+        let flag = if traits.oauth_clients {
+            "--username USER (or --client-id ID for a client login)"
+        } else {
+            "--username USER"
+        };
+        request.username = Some(input::plain_value(known_user, flag, "User name", None)?);
         request.password = Some(input::read_secret(&SecretSource {
             from_stdin: args.password_stdin,
             stdin_flag: "--password-stdin",
