@@ -266,36 +266,59 @@ pub fn profiles_table(rows: &[ProfileJson<'_>], now: Timestamp) -> String {
             if row.default { "*" } else { "" }.to_string(),
             row.name.to_string(),
             format!("{}\n{}", row.provider, row.url),
-            format!("{}\n{}", row.user.unwrap_or("-"), row.kind),
+            format!("{}\n{}", row.user.unwrap_or("-"), kind_label(row.kind)),
             match expires {
                 Some(at) => format!("{}\n{}", relative(expires, now), short_time(at)),
                 None => "never".to_string(),
             },
         ]);
     }
-    // When something must wrap, let it be the user or kind, not the URL or the expiry.
-    let longest =
-        |cells: &mut dyn Iterator<Item = usize>, cap: usize| cells.max().unwrap_or(0).min(cap);
-    let keep = [
-        (
-            1,
-            longest(&mut rows.iter().map(|row| row.name.chars().count()), 16),
-        ),
-        (
-            2,
-            longest(&mut rows.iter().map(|row| row.url.chars().count()), 36),
-        ),
-        (4, 17), // "2026-12-08 10:00Z"
+    // 80 columns: the marker and the expiry keep their width; the profile
+    // name (up to 16) and the URL get what they need, leaving room for the
+    // kind; whatever is longer wraps, a long user name first.
+    const WIDTH: usize = 80;
+    const PADDING: usize = 2;
+    const MARKER: usize = 2; // "* "
+    const EXPIRES: usize = 17; // "2026-12-08 10:00Z"
+    const KIND_LABEL: usize = 14; // "oauth (client)"
+    let longest = |lengths: &mut dyn Iterator<Item = usize>| lengths.max().unwrap_or(0);
+    let name = longest(&mut rows.iter().map(|row| row.name.chars().count())).clamp(7, 16);
+    let who = longest(&mut rows.iter().flat_map(|row| {
+        [
+            row.user.unwrap_or("-").chars().count(),
+            kind_label(row.kind).chars().count(),
+        ]
+    }))
+    .max(4);
+    let url = longest(&mut rows.iter().map(|row| row.url.chars().count())).max(8);
+    let budget = WIDTH - MARKER - EXPIRES - 3 * PADDING - name;
+    let url = url.min(budget - who.min(KIND_LABEL));
+    let who = who.min(budget - url);
+    let widths = [
+        MARKER,
+        name + PADDING,
+        url + PADDING,
+        who + PADDING,
+        EXPIRES,
     ];
-    for (index, column) in table.column_iter_mut().enumerate() {
-        column.set_padding((0, if index == 4 { 0 } else { 2 }));
-        if let Some((_, width)) = keep.iter().find(|(at, _)| *at == index) {
-            let padded = if index == 4 { *width } else { *width + 2 };
-            let width = u16::try_from(padded).unwrap_or(u16::MAX);
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
-        }
+    let paddings: [u16; 5] = [1, 2, 2, 2, 0]; // MARKER and PADDING
+    for ((column, width), padding) in table.column_iter_mut().zip(widths).zip(paddings) {
+        column.set_padding((0, padding));
+        let width = u16::try_from(width).unwrap_or(u16::MAX);
+        column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(width)));
     }
     trimmed(&table)
+}
+
+/// The credential kind in words, for the table (`--json` has the exact kind).
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "oauth_password" => "oauth (user)",
+        "oauth_client_credentials" => "oauth (client)",
+        "api_key" => "api key",
+        "auth_token" => "auth token",
+        other => other,
+    }
 }
 
 /// The table's lines without the padding comfy-table leaves at their ends.
@@ -405,6 +428,10 @@ mod tests {
             4,
             "a typical profile needs no wrapping:\n{one}"
         );
+        // Kinds and URLs are never broken.
+        assert!(text.contains("oauth (client)"), "{text}");
+        assert!(text.contains("https://api.virtuoussoftware.com"), "{text}");
+        assert!(text.contains("https://shop.example.com/platform"), "{text}");
         assert!(text.contains("in 14 days"), "{text}");
         assert!(text.contains("2027-01-29 08:00Z"), "{text}");
         assert!(text.contains("expired 3 h ago"), "{text}");
