@@ -614,8 +614,27 @@ pub fn usage_error_text(rendered: &str, argv: &[OsString]) -> String {
             error.push_str(line.trim());
         }
     }
+    tips.extend(value_from_env(&error, argv));
     tips.push(format!("see '{command} --help'"));
     format!("{error}\nhelp: {}\n", tips.join("; "))
+}
+
+/// "the value comes from CRMAUTH_TIMEOUT" when clap blames an option whose
+/// value was not on the command line but in its environment variable.
+fn value_from_env(error: &str, argv: &[OsString]) -> Option<String> {
+    Cli::command().get_arguments().find_map(|option| {
+        let long = format!("--{}", option.get_long()?);
+        let variable = option.get_env()?;
+        let blamed = error.contains(&format!("'{long} ")) || error.contains(&format!("'{long}'"));
+        let short = option.get_short().map(|short| format!("-{short}"));
+        let given = argv.iter().filter_map(|arg| arg.to_str()).any(|arg| {
+            arg == long
+                || arg.starts_with(&format!("{long}="))
+                || short.as_deref().is_some_and(|short| arg.starts_with(short))
+        });
+        (blamed && !given && std::env::var_os(variable).is_some())
+            .then(|| format!("the value comes from {}", variable.to_string_lossy()))
+    })
 }
 
 /// `crmauth token` for `crmauth -p x token --format xml`: the subcommands

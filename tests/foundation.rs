@@ -318,6 +318,11 @@ fn bad_input_is_a_usage_error() {
     env.run(&["--store", "vault", "token"])
         .code(2)
         .stderr_lines_at_most(2);
+    env.run(&["token"])
+        .env("CRMAUTH_TIMEOUT", "0")
+        .code(2)
+        .stderr_has("help: the value comes from CRMAUTH_TIMEOUT")
+        .stderr_lines_at_most(2);
     env.run(&["-p", "x", "login", "--usrname", "ann"])
         .code(2)
         .stderr_has("help: a similar argument exists: '--username'; see 'crmauth login --help'")
