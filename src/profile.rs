@@ -98,11 +98,16 @@ impl ProfilesFile {
 
     /// Records a profile after a successful login; the first one becomes the
     /// default when none is set.
-    pub fn insert(&mut self, name: &str, profile: Profile) {
-        self.profiles.insert(name.to_string(), profile);
+    pub fn insert_login(&mut self, name: &str, profile: Profile) {
+        self.insert(name, profile);
         if self.default.is_none() {
             self.default = Some(name.to_string());
         }
+    }
+
+    /// Records a profile's new state (a refresh): the default stays as it is.
+    pub fn insert(&mut self, name: &str, profile: Profile) {
+        self.profiles.insert(name.to_string(), profile);
     }
 
     /// Forgets a profile; removing the default leaves no default.

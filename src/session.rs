@@ -104,7 +104,14 @@ impl Session {
         let refreshed = provider
             .refresh(&http, &self.profile, &self.credential)
             .map_err(|err| with_login_hint(err, &self.name))?;
-        save_locked(ctx, store, &self.name, &self.profile, &refreshed)?;
+        save_locked(
+            ctx,
+            store,
+            &self.name,
+            &self.profile,
+            &refreshed,
+            Origin::Refresh,
+        )?;
         Ok(Self {
             name: self.name.clone(),
             profile: Profile {
@@ -124,7 +131,8 @@ fn lock_profile(ctx: &Context, name: &str) -> Result<FileLock> {
     FileLock::acquire(&path).with_context(|| format!("cannot lock {}", path.display()))
 }
 
-/// Stores a new credential for the profile (a login), under its lock.
+/// Stores a new credential for the profile (a login), under its lock. The
+/// first login sets the default profile when there is none.
 pub fn save(
     ctx: &Context,
     store: &dyn SecretStore,
@@ -133,7 +141,15 @@ pub fn save(
     credential: &Credential,
 ) -> Result<()> {
     let _lock = lock_profile(ctx, name)?;
-    save_locked(ctx, store, name, profile, credential)
+    save_locked(ctx, store, name, profile, credential, Origin::Login)
+}
+
+/// Whether a save comes from a login, which may set the default profile, or
+/// from a refresh, which never does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Login,
+    Refresh,
 }
 
 /// Stores the credential, then records its non-secret part in profiles.json.
@@ -143,6 +159,7 @@ fn save_locked(
     name: &str,
     profile: &Profile,
     credential: &Credential,
+    origin: Origin,
 ) -> Result<()> {
     store.save(name, credential)?;
     let profile = Profile {
@@ -150,7 +167,10 @@ fn save_locked(
         ..profile.clone()
     };
     ctx.profiles().update(|file| {
-        file.insert(name, profile);
+        match origin {
+            Origin::Login => file.insert_login(name, profile),
+            Origin::Refresh => file.insert(name, profile),
+        }
         Ok(())
     })?;
     Ok(())

@@ -497,3 +497,30 @@ fn a_relogin_reuses_url_and_user_and_keeps_the_default() {
         .collect();
     assert_eq!(default, ["default"]);
 }
+
+/// DESIGN: only a login sets the default, and logging out of the default
+/// leaves none. A refresh of another profile must not pick a new default,
+/// or a script's plain `crmauth token` would get another account's token.
+#[test]
+fn a_refresh_never_makes_its_profile_the_default() {
+    let server = server();
+    server.set_expires_in(Some(30)); // within token's 60 s margin
+    let env = logged_in(Store::File, &server);
+    let mut args = login_args(&server);
+    args.splice(0..0, ["-p".to_string(), "shop".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args).stdin(PASSWORD).secret(PASSWORD).ok();
+    guard_tokens(&env, &server);
+    env.run(&["logout"]).ok();
+    token(&env, &["-p", "shop"]);
+    guard_tokens(&env, &server);
+    assert_eq!(
+        server.grant_count("refresh_token"),
+        1,
+        "the token was refreshed"
+    );
+    let profiles = env.run(&["profiles", "--json"]).ok().json();
+    assert_eq!(profiles[0]["name"], "shop");
+    assert_eq!(profiles[0]["default"], false, "{profiles}");
+    env.run(&["token"]).code(3);
+}
