@@ -100,6 +100,22 @@ pub fn authorization_value(kind: CredentialKind, token: &Secret) -> Secret {
     }
 }
 
+/// Server text made safe for a one-line error: no control characters (no
+/// terminal escapes, no line breaks), at most 300 characters.
+pub fn server_text(text: &str) -> String {
+    const MAX: usize = 300;
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.trim();
+    if clean.chars().count() > MAX {
+        clean.chars().take(MAX).collect::<String>() + "..."
+    } else {
+        clean.to_string()
+    }
+}
+
 /// What the user asked for at login; the provider picks what its grant needs.
 #[derive(Debug, Default)]
 pub struct LoginRequest {

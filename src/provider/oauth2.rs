@@ -9,11 +9,8 @@ use serde_json::{Map, Value};
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request};
 use crate::profile::Profile;
-use crate::provider::ProviderError;
+use crate::provider::{ProviderError, server_text};
 use crate::secret::Secret;
-
-/// The longest server text (an `error_description`) quoted in an error.
-const MAX_QUOTED: usize = 300;
 
 /// The grant being asked for, with what it needs.
 pub enum Grant<'a> {
@@ -185,8 +182,10 @@ pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> Prov
     match oauth_error {
         Some((code, description)) if (400..500).contains(&status) => ProviderError::Rejected {
             what,
-            code: quote(&code),
-            description: description.map(|d| quote(&d)).filter(|d| !d.is_empty()),
+            code: server_text(&code),
+            description: description
+                .map(|d| server_text(&d))
+                .filter(|d| !d.is_empty()),
             hint: "run 'crmauth login'".to_string(),
         },
         _ if status == 401 || status == 403 => ProviderError::Rejected {
@@ -305,20 +304,6 @@ fn describe_body(answer: &Answer) -> String {
         (false, Some(kind)) => format!("a {kind} body"),
         (false, None) => "a body without a content type".to_string(),
     }
-}
-
-/// Server text made safe for a one-line error: no control characters, bounded.
-fn quote(text: &str) -> String {
-    let mut clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_string();
-    if clean.chars().count() > MAX_QUOTED {
-        clean = clean.chars().take(MAX_QUOTED).collect::<String>() + "...";
-    }
-    clean
 }
 
 #[cfg(test)]

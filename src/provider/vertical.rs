@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request, join_url};
 use crate::profile::Profile;
-use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
+use crate::provider::{
+    LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits, server_text,
+};
 use crate::secret::Secret;
 
 pub const GENERATE_PATH: &str = "/crm/apiauthtoken.do";
@@ -208,10 +210,7 @@ fn read_result(answer: &Answer, endpoint: &str) -> Result<Outcome, ProviderError
         .map(|value| value.trim().to_string());
     match result.as_deref() {
         Some(value) if value.eq_ignore_ascii_case("FALSE") => {
-            match properties
-                .remove("CAUSE")
-                .map(|cause| cause.trim().to_string())
-            {
+            match properties.remove("CAUSE").map(|cause| server_text(&cause)) {
                 Some(cause) if !cause.is_empty() => Ok(Outcome::Failure(cause)),
                 // Still a refusal (exit 4), just an unexplained one.
                 _ => Ok(Outcome::Failure("RESULT=FALSE without a CAUSE".to_string())),
@@ -302,7 +301,7 @@ fn json_error(answer: &Answer) -> Option<(String, String)> {
     let value: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
     let error = value.get("response")?.get("error")?;
     let text = |key: &str| match error.get(key) {
-        Some(serde_json::Value::String(text)) => text.clone(),
+        Some(serde_json::Value::String(text)) => server_text(text),
         Some(serde_json::Value::Number(number)) => number.to_string(),
         _ => String::new(),
     };
@@ -376,6 +375,17 @@ mod tests {
             result(200, "RESULT=FALSE\n").unwrap(),
             Outcome::Failure("RESULT=FALSE without a CAUSE".into())
         );
+    }
+
+    #[test]
+    fn server_text_cannot_reach_the_terminal_raw() {
+        // Java properties decode \u escapes: ESC, BEL and line breaks arrive.
+        let body = "RESULT=FALSE\nCAUSE=\\u001b]0;title\\u0007BAD\\nSECOND\\u001b[31m\n";
+        let Outcome::Failure(cause) = result(200, body).unwrap() else {
+            panic!("a failure");
+        };
+        assert!(!cause.chars().any(char::is_control), "{cause:?}");
+        assert!(cause.contains("BAD") && cause.contains("SECOND"), "{cause:?}");
     }
 
     #[test]
