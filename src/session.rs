@@ -176,17 +176,32 @@ fn save_locked(
     Ok(())
 }
 
-/// Deletes the profile's secret and settings (logout), under its lock: a
-/// refresh in flight finishes first, and one that starts later finds the
-/// profile gone when it reloads, so neither writes the credential back.
-pub fn forget(ctx: &Context, store: &dyn SecretStore, name: &str) -> Result<()> {
+/// Deletes the profile's secret and settings (logout) under its lock, after
+/// running `first` on what is stored now: a revocation must see the refresh
+/// token a concurrent refresh just rotated, not one read before. An error
+/// from `first` keeps everything. A refresh in flight finishes before this
+/// starts; one that starts later finds the profile gone when it reloads, so
+/// neither writes the credential back.
+pub fn forget<T>(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    name: &str,
+    first: impl FnOnce(Option<&Session>) -> Result<T>,
+) -> Result<T> {
     let _lock = lock_profile(ctx, name)?;
+    let profiles = ctx.profiles().load()?;
+    let current = match Session::load(store, &profiles, name) {
+        Ok(session) => Some(session),
+        Err(err) if err.downcast_ref::<NotLoggedIn>().is_some() => None,
+        Err(err) => return Err(err),
+    };
+    let outcome = first(current.as_ref())?;
     store.delete(name)?;
     ctx.profiles().update(|file| {
         file.remove(name);
         Ok(())
     })?;
-    Ok(())
+    Ok(outcome)
 }
 
 /// A rejected refresh means the user must log in again.

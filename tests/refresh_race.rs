@@ -165,3 +165,32 @@ fn a_login_during_a_refresh_is_not_overwritten_by_it() {
         .ok()
         .stdout_is(&format!("{bobs}\n"));
 }
+
+/// `logout --revoke` while a slow refresh rotates the refresh token revokes
+/// the token the refresh stored, not the one it read before: otherwise the
+/// new refresh token stays valid on the server, forgotten by crmauth.
+#[test]
+fn logout_revoke_during_a_refresh_revokes_the_rotated_token() {
+    let server = FakeVirto::start();
+    server.add_user(USER, PASSWORD);
+    let env = Env::new(Store::File);
+    login(&env, "virto", &server.url(), USER, PASSWORD);
+    let first = server.last_refresh_token().expect("issued");
+    env.secret(&first);
+    server.set_delay_for("/connect/token", Duration::from_secs(1));
+    std::thread::scope(|scope| {
+        scope.spawn(|| env.run(&["refresh"]).ok());
+        std::thread::sleep(Duration::from_millis(300));
+        env.run(&["logout", "--revoke"]).ok();
+    });
+    let rotated = server.last_refresh_token().expect("rotated");
+    env.secret(&rotated);
+    assert_ne!(rotated, first, "the refresh rotated the token");
+    let revoked: Vec<String> = server.revocations().into_iter().map(|r| r.token).collect();
+    assert_eq!(revoked, [rotated.clone()], "revoked the stale token");
+    assert!(
+        !server.valid_refresh_token(&rotated),
+        "the live token survived"
+    );
+    env.run(&["token"]).code(3);
+}

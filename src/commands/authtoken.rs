@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{AuthtokenGenerateArgs, LoginArgs};
 use crate::context::Context;
-use crate::error::UsageError;
+use crate::error::{NotLoggedIn, UsageError};
 use crate::input::{self, SecretSource};
 use crate::profile::Profile;
 use crate::provider::{LoginRequest, ProviderKind, Revocation};
@@ -144,13 +144,19 @@ pub fn delete(ctx: &Context) -> Result<ExitCode> {
         .into());
     }
     let http = ctx.http()?;
-    let outcome = ProviderKind::Vertical
-        .protocol()
-        .revoke(&http, &session.profile, &session.credential)
-        .with_context(|| {
-            format!("cannot delete the auth token of profile '{name}' (kept locally)")
+    // Under the profile's lock, on the token stored now: a concurrent
+    // generate may have replaced the one read above.
+    let outcome = session::forget(ctx, store.as_ref(), &name, |current| {
+        let current = current.ok_or_else(|| NotLoggedIn {
+            profile: name.clone(),
         })?;
-    session::forget(ctx, store.as_ref(), &name)?;
+        ProviderKind::Vertical
+            .protocol()
+            .revoke(&http, &current.profile, &current.credential)
+            .with_context(|| {
+                format!("cannot delete the auth token of profile '{name}' (kept locally)")
+            })
+    })?;
     match outcome {
         Revocation::AlreadyInvalid(cause) => ctx.warn(format!(
             "the server already considered the auth token of profile '{name}' invalid ({cause}); removed it locally"

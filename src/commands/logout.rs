@@ -7,10 +7,8 @@ use anyhow::Result;
 use crate::cli::LogoutArgs;
 use crate::context::Context;
 use crate::error::NotLoggedIn;
-use crate::profile::ProfilesFile;
 use crate::provider::Revocation;
 use crate::session::{self, Session};
-use crate::store::SecretStore;
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
@@ -25,10 +23,11 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
         vec![name]
     };
     for name in &names {
-        if args.revoke {
-            revoke(ctx, store.as_ref(), &profiles, name)?;
-        }
-        session::forget(ctx, store.as_ref(), name)?;
+        session::forget(ctx, store.as_ref(), name, |current| match current {
+            // Nothing stored to revoke: the local clean-up still happens.
+            Some(session) if args.revoke => revoke(ctx, session),
+            _ => Ok(()),
+        })?;
         ctx.note(format!("Logged out of profile '{name}'"));
     }
     if names.is_empty() {
@@ -37,18 +36,8 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn revoke(
-    ctx: &Context,
-    store: &dyn SecretStore,
-    profiles: &ProfilesFile,
-    name: &str,
-) -> Result<()> {
-    let session = match Session::load(store, profiles, name) {
-        Ok(session) => session,
-        // Nothing stored to revoke: the local clean-up still happens.
-        Err(err) if err.downcast_ref::<NotLoggedIn>().is_some() => return Ok(()),
-        Err(err) => return Err(err),
-    };
+fn revoke(ctx: &Context, session: &Session) -> Result<()> {
+    let name = &session.name;
     let http = ctx.http()?;
     let outcome =
         session

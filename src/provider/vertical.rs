@@ -385,7 +385,10 @@ mod tests {
             panic!("a failure");
         };
         assert!(!cause.chars().any(char::is_control), "{cause:?}");
-        assert!(cause.contains("BAD") && cause.contains("SECOND"), "{cause:?}");
+        assert!(
+            cause.contains("BAD") && cause.contains("SECOND"),
+            "{cause:?}"
+        );
     }
 
     #[test]
