@@ -107,13 +107,23 @@ fn describe_fields(fields: &[(&str, Field<'_>)]) -> String {
         .join("&")
 }
 
-#[derive(Debug)]
 pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     /// Wiped when dropped: it may hold tokens.
     pub body: Zeroizing<Vec<u8>>,
+}
+
+/// Never the body: it may hold tokens.
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Answer {
@@ -261,11 +271,12 @@ impl Http {
 
     pub fn send(&self, request: &Request<'_>) -> Result<Answer, HttpError> {
         let method = request.method.as_str();
-        let full_url = if request.query.is_empty() {
+        // The query may hold a password (Vertical): wiped after the request.
+        let full_url = Zeroizing::new(if request.query.is_empty() {
             request.url.to_string()
         } else {
             format!("{}?{}", request.url, encode_form(request.query).expose())
-        };
+        });
         let shown_url = if request.query.is_empty() {
             request.url.to_string()
         } else {

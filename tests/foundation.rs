@@ -492,3 +492,26 @@ fn commands_of_later_issues_exist_in_help() {
     }
     assert!(help.stdout.contains("Exit codes"));
 }
+
+#[test]
+fn a_damaged_keyring_record_is_exit_1_not_a_keyring_failure() {
+    let env = with_key(Store::Keyring);
+    let service = format!("crmauth:{}", env.config_dir().display());
+    let status = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"printf '\377\376' | secret-tool store --label=damaged service "$1" username default"#,
+            "sh",
+            &service,
+        ])
+        .status()
+        .expect("secret-tool");
+    assert!(status.success());
+    env.run(&["token"])
+        .code(1)
+        .stderr_has(
+            "the stored credential for 'default' is damaged: the stored secret is not UTF-8",
+        )
+        .stderr_has("crmauth logout -p default")
+        .stderr_lines_at_most(2);
+}

@@ -31,7 +31,12 @@ fn a_corrupt_or_truncated_credentials_file_is_named_and_never_rewritten() {
     with_key(&env);
     let valid = std::fs::read(env.path("credentials.json")).expect("read");
     let truncated = valid[..valid.len() / 2].to_vec();
-    for corrupt in [truncated, b"\x00\x01garbage".to_vec(), Vec::new()] {
+    for corrupt in [
+        truncated,
+        b"\x00\x01garbage".to_vec(),
+        b"\xff\xfe{}".to_vec(),
+        Vec::new(),
+    ] {
         std::fs::write(env.path("credentials.json"), &corrupt).expect("write");
         for args in [
             &["token"][..],

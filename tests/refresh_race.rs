@@ -187,7 +187,11 @@ fn logout_revoke_during_a_refresh_revokes_the_rotated_token() {
     env.secret(&rotated);
     assert_ne!(rotated, first, "the refresh rotated the token");
     let revoked: Vec<String> = server.revocations().into_iter().map(|r| r.token).collect();
-    assert_eq!(revoked, [rotated.clone()], "revoked the stale token");
+    assert_eq!(
+        revoked,
+        std::slice::from_ref(&rotated),
+        "revoked the stale token"
+    );
     assert!(
         !server.valid_refresh_token(&rotated),
         "the live token survived"

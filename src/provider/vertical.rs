@@ -161,12 +161,22 @@ impl Provider for Vertical {
 }
 
 /// What a properties answer says.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 enum Outcome {
-    /// `RESULT=TRUE`, with every property of the answer.
+    /// `RESULT=TRUE`, with every property of the answer (the AUTHTOKEN too).
     Success(HashMap<String, String>),
     /// `RESULT=FALSE` with its `CAUSE`.
     Failure(String),
+}
+
+/// Never the properties: they hold the auth token.
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Success(properties) => write!(f, "Success(<{} properties>)", properties.len()),
+            Self::Failure(cause) => f.debug_tuple("Failure").field(cause).finish(),
+        }
+    }
 }
 
 /// A 3xx, 429 or 5xx is never the documented answer.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
+use zeroize::Zeroizing;
 
 use crate::files::{self, FileLock};
 use crate::secret::Secret;
@@ -75,7 +76,17 @@ impl FileStore {
     fn read(&self) -> Result<CredentialsFile, StoreError> {
         let path = self.path();
         let text = match fs::read(&path) {
-            Ok(bytes) => Secret::new(String::from_utf8_lossy(&bytes).into_owned()),
+            // Moved, not copied, into a buffer that is wiped on drop.
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Secret::new(text),
+                Err(err) => {
+                    drop(Zeroizing::new(err.into_bytes()));
+                    return Err(StoreError::CorruptFile {
+                        path,
+                        reason: "not UTF-8".to_string(),
+                    });
+                }
+            },
             Err(err) if err.kind() == io::ErrorKind::NotFound => {
                 return Ok(CredentialsFile::default());
             }

@@ -129,8 +129,6 @@ fn unavailable(err: KeyringError) -> StoreError {
             }
         }
         KeyringError::NotSupportedByStore(reason) => reason,
-        KeyringError::BadEncoding(_) => "the stored secret is not UTF-8".to_string(),
-        KeyringError::BadDataFormat(..) => "the stored secret is malformed".to_string(),
         KeyringError::Ambiguous(items) => {
             format!("{} keyring entries match; remove the extras", items.len())
         }
@@ -141,9 +139,16 @@ fn unavailable(err: KeyringError) -> StoreError {
 
 impl SecretStore for KeyringStore {
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
+        let damaged = |reason: &str| StoreError::Corrupt {
+            profile: profile.to_string(),
+            reason: reason.to_string(),
+        };
         match self.call(profile, |entry| entry.get_password()) {
             Ok(record) => Ok(Some(Secret::new(record))),
             Err(KeyringError::NoEntry) => Ok(None),
+            // The keyring works; the record in it does not (exit 1, not 6).
+            Err(KeyringError::BadEncoding(_)) => Err(damaged("the stored secret is not UTF-8")),
+            Err(KeyringError::BadDataFormat(..)) => Err(damaged("the stored secret is malformed")),
             Err(err) => Err(unavailable(err)),
         }
     }
