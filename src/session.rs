@@ -103,7 +103,7 @@ impl Session {
         let provider = self.profile.provider.protocol();
         let refreshed = provider
             .refresh(&http, &self.profile, &self.credential)
-            .map_err(|err| with_login_hint(err, &self.name))?;
+            .map_err(|err| err.with_hint(format!("run 'crmauth login -p {}'", self.name)))?;
         save_locked(
             ctx,
             store,
@@ -202,22 +202,4 @@ pub fn forget<T>(
         Ok(())
     })?;
     Ok(outcome)
-}
-
-/// A rejected refresh means the user must log in again.
-fn with_login_hint(err: ProviderError, profile: &str) -> ProviderError {
-    match err {
-        ProviderError::Rejected {
-            what,
-            code,
-            description,
-            ..
-        } => ProviderError::Rejected {
-            what,
-            code,
-            description,
-            hint: format!("run 'crmauth login -p {profile}'"),
-        },
-        other => other,
-    }
 }

@@ -238,6 +238,20 @@ fn values_a_provider_does_not_take_are_refused_before_sending() {
     .code(2)
     .stderr_has("vertical profiles do not use API keys")
     .stderr_has("help: run 'crmauth authtoken generate'");
+    // DESIGN: API keys are Virtuous's; Virto logs in with OAuth.
+    env.run(&[
+        "apikey",
+        "set",
+        "--provider",
+        "virto",
+        "--url",
+        &virto.url(),
+        "--key-stdin",
+    ])
+    .stdin("key-1")
+    .code(2)
+    .stderr_has("virto profiles do not use API keys")
+    .stderr_has("help: run 'crmauth login --provider virto'");
     assert_eq!(virtuous.request_count() + virto.request_count(), 0);
     nothing_stored(&env);
 }

@@ -119,7 +119,11 @@ fn oauth_login(
         }
         other => other,
     }
-    .map_err(|err| with_retry_hint(err, name))?;
+    .map_err(|err| {
+        err.with_hint(format!(
+            "check the credentials and run 'crmauth login -p {name}' again"
+        ))
+    })?;
 
     let profile = Profile {
         provider,
@@ -192,23 +196,5 @@ fn otp(args: &LoginArgs) -> Result<Option<Secret>, UsageError> {
         Some(code) if code.is_empty() => Err(UsageError::new("the two-factor code is empty")
             .with_hint("pass it with --otp CODE or CRMAUTH_OTP")),
         other => Ok(other.map(Secret::new)),
-    }
-}
-
-/// A rejected login: the user should try again with the right credentials.
-fn with_retry_hint(err: ProviderError, name: &str) -> ProviderError {
-    match err {
-        ProviderError::Rejected {
-            what,
-            code,
-            description,
-            ..
-        } => ProviderError::Rejected {
-            what,
-            code,
-            description,
-            hint: format!("check the credentials and run 'crmauth login -p {name}' again"),
-        },
-        other => other,
     }
 }

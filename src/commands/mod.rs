@@ -19,21 +19,19 @@ use crate::cli::{ApikeyCommand, AuthtokenCommand, Cli, Command};
 use crate::context::Context;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Completions(args) = &cli.command {
-        return completions::run(args);
-    }
-    let ctx = Context::from_args(&cli.global)?;
+    // Built per command: completions need no profile, store or config dir.
+    let ctx = || Context::from_args(&cli.global);
     match cli.command {
-        Command::Login(args) => login::run(&ctx, args),
-        Command::Refresh => refresh::run(&ctx),
-        Command::Apikey(ApikeyCommand::Set(args)) => apikey::set(&ctx, args),
-        Command::Authtoken(AuthtokenCommand::Generate(args)) => authtoken::generate(&ctx, args),
-        Command::Authtoken(AuthtokenCommand::Delete) => authtoken::delete(&ctx),
-        Command::Token(args) => token::run(&ctx, &args),
-        Command::Whoami(args) => whoami::run(&ctx, &args),
-        Command::Curl(args) => curl::run(&ctx, args),
-        Command::Logout(args) => logout::run(&ctx, &args),
-        Command::Profiles(args) => profiles::run(&ctx, args),
+        Command::Login(args) => login::run(&ctx()?, args),
+        Command::Refresh => refresh::run(&ctx()?),
+        Command::Apikey(ApikeyCommand::Set(args)) => apikey::set(&ctx()?, args),
+        Command::Authtoken(AuthtokenCommand::Generate(args)) => authtoken::generate(&ctx()?, args),
+        Command::Authtoken(AuthtokenCommand::Delete) => authtoken::delete(&ctx()?),
+        Command::Token(args) => token::run(&ctx()?, &args),
+        Command::Whoami(args) => whoami::run(&ctx()?, &args),
+        Command::Curl(args) => curl::run(&ctx()?, args),
+        Command::Logout(args) => logout::run(&ctx()?, &args),
+        Command::Profiles(args) => profiles::run(&ctx()?, args),
         Command::Completions(args) => completions::run(&args),
     }
 }

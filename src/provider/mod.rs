@@ -164,6 +164,26 @@ pub enum ProviderError {
     Http(#[from] HttpError),
 }
 
+impl ProviderError {
+    /// The same refusal with the next step that fits where it happened.
+    pub fn with_hint(self, next_step: impl Into<String>) -> Self {
+        match self {
+            Self::Rejected {
+                what,
+                code,
+                description,
+                ..
+            } => Self::Rejected {
+                what,
+                code,
+                description,
+                hint: next_step.into(),
+            },
+            other => other,
+        }
+    }
+}
+
 impl Classify for ProviderError {
     fn exit(&self) -> Exit {
         match self {

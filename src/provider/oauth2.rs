@@ -148,6 +148,16 @@ pub fn parse_token_answer(
     Ok(Credential::new(info, access_token).with_refresh_token(refresh_token))
 }
 
+/// A token obtained without a refresh token cannot be renewed.
+pub fn no_refresh_token() -> ProviderError {
+    ProviderError::Rejected {
+        what: "the refresh",
+        code: "no refresh token stored".to_string(),
+        description: None,
+        hint: "run 'crmauth login'".to_string(),
+    }
+}
+
 /// Sends a grant to the token endpoint (never retried: a refresh may rotate).
 pub fn request_token(
     http: &Http,

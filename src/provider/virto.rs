@@ -10,7 +10,6 @@ use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, Request, join_url};
 use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
-use crate::provider::virtuous::no_refresh_token;
 use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
 
 const TOKEN_PATH: &str = "/connect/token";
@@ -31,7 +30,7 @@ const TRAITS: Traits = Traits {
     login: LoginKind::OAuth,
     oauth_clients: true,
     two_factor: false,
-    api_keys: true,
+    api_keys: false,
 };
 
 impl Provider for Virto {
@@ -99,7 +98,7 @@ impl Provider for Virto {
             )?
         } else {
             let Some(refresh_token) = &credential.refresh_token else {
-                return Err(no_refresh_token());
+                return Err(oauth2::no_refresh_token());
             };
             let fresh = grant_at(
                 http,
@@ -152,23 +151,8 @@ impl Provider for Virto {
         if answer.is_success() {
             Ok(Revocation::Revoked)
         } else {
-            Err(
-                match oauth2::error_answer(&answer, &endpoint, "the revocation") {
-                    ProviderError::Rejected {
-                        what,
-                        code,
-                        description,
-                        ..
-                    } => ProviderError::Rejected {
-                        what,
-                        code,
-                        description,
-                        hint: "run 'crmauth logout' without --revoke to forget it locally"
-                            .to_string(),
-                    },
-                    other => other,
-                },
-            )
+            Err(oauth2::error_answer(&answer, &endpoint, "the revocation")
+                .with_hint("run 'crmauth logout' without --revoke to forget it locally"))
         }
     }
 }

@@ -83,7 +83,7 @@ impl Provider for Virtuous {
         credential: &Credential,
     ) -> Result<Credential, ProviderError> {
         let Some(refresh_token) = &credential.refresh_token else {
-            return Err(no_refresh_token());
+            return Err(oauth2::no_refresh_token());
         };
         let endpoint = join_url(&profile.url, TOKEN_PATH);
         let grant = Grant::RefreshToken(refresh_token);
@@ -122,15 +122,5 @@ impl Provider for Virtuous {
         _credential: &Credential,
     ) -> Result<Revocation, ProviderError> {
         Ok(Revocation::Unsupported)
-    }
-}
-
-/// A token obtained without a refresh token cannot be renewed.
-pub fn no_refresh_token() -> ProviderError {
-    ProviderError::Rejected {
-        what: "the refresh",
-        code: "no refresh token stored".to_string(),
-        description: None,
-        hint: "run 'crmauth login'".to_string(),
     }
 }
