@@ -12,6 +12,7 @@ use crate::credential::CredentialInfo;
 use crate::error::{Classify, Exit};
 use crate::files::{self, FileLock};
 use crate::provider::ProviderKind;
+use crate::store::StoreKind;
 
 pub const PROFILES_FILE: &str = "profiles.json";
 const LOCK_FILE: &str = "profiles.lock";
@@ -80,6 +81,10 @@ pub struct Profile {
     pub client_id: Option<String>,
     #[serde(default)]
     pub allow_http: bool,
+    /// Where its secrets are: a command run with the other store must not
+    /// report "not logged in" or log out leaving them behind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<StoreKind>,
     pub credential: CredentialInfo,
 }
 

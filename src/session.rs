@@ -8,11 +8,11 @@ use jiff::Timestamp;
 
 use crate::context::Context;
 use crate::credential::{Credential, CredentialKind};
-use crate::error::NotLoggedIn;
+use crate::error::{NotLoggedIn, UsageError};
 use crate::files::FileLock;
 use crate::profile::{Profile, ProfilesFile};
 use crate::provider::ProviderError;
-use crate::store::SecretStore;
+use crate::store::{SecretStore, StoreKind};
 
 /// A profile together with its stored credential.
 pub struct Session {
@@ -28,6 +28,9 @@ impl Session {
             profile: name.to_string(),
         };
         let profile = profiles.get(name).cloned().ok_or_else(not_logged_in)?;
+        if let Some(kept_in) = profile.store.filter(|kind| *kind != store.kind()) {
+            return Err(other_store(name, kept_in, store.kind()).into());
+        }
         let credential = store.load(name)?.ok_or_else(not_logged_in)?;
         Ok(Self {
             name: name.to_string(),
@@ -123,6 +126,24 @@ impl Session {
     }
 }
 
+/// The profile's secrets are in the other store than this command was told.
+fn other_store(name: &str, kept_in: StoreKind, asked: StoreKind) -> UsageError {
+    let describe = |kind: StoreKind| match kind {
+        StoreKind::Keyring => "the OS keyring",
+        StoreKind::File => "the file store",
+    };
+    UsageError::new(format!(
+        "profile '{name}' keeps its secrets in {}, not {}",
+        describe(kept_in),
+        describe(asked)
+    ))
+    .with_hint(format!(
+        "pass --store {} (or set CRMAUTH_STORE={0}), or log in again with --store {} to move it",
+        kept_in.as_str(),
+        asked.as_str()
+    ))
+}
+
 /// The profile's lock file, held while its credential is refreshed or
 /// replaced, so that one process's secret never ends up under another's
 /// profile settings and a refresh never overwrites a newer login.
@@ -161,8 +182,23 @@ fn save_locked(
     credential: &Credential,
     origin: Origin,
 ) -> Result<()> {
+    // A new login into the other store moves the profile: the old secret
+    // goes, rather than staying behind where nothing points to it.
+    let moved_from = match origin {
+        Origin::Login => ctx
+            .profiles()
+            .load()?
+            .get(name)
+            .and_then(|old| old.store)
+            .filter(|kind| *kind != store.kind()),
+        Origin::Refresh => None,
+    };
     store.save(name, credential)?;
+    if let Some(old_store) = moved_from {
+        ctx.store_of(old_store).delete(name)?;
+    }
     let profile = Profile {
+        store: Some(store.kind()),
         credential: credential.info.clone(),
         ..profile.clone()
     };

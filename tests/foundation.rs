@@ -515,3 +515,50 @@ fn a_damaged_keyring_record_is_exit_1_not_a_keyring_failure() {
         .stderr_has("crmauth logout -p default")
         .stderr_lines_at_most(2);
 }
+
+/// A profile remembers which store holds its secrets: a command told the
+/// other store says so (instead of "not logged in", or a logout that leaves
+/// the secret behind), and a new login into the other store moves it.
+#[test]
+fn a_profile_remembers_its_store() {
+    let env = with_key(Store::Keyring);
+    let service = format!("crmauth:{}", env.config_dir().display());
+    let in_keyring = || {
+        let output = std::process::Command::new("secret-tool")
+            .args(["search", "--all", "service", &service])
+            .output()
+            .expect("secret-tool");
+        // secret-tool prints the attributes on stderr.
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        text.contains("attribute.username = default")
+    };
+    for args in [&["token"][..], &["logout"][..], &["whoami"][..]] {
+        env.run(args)
+            .env("CRMAUTH_STORE", "file")
+            .code(2)
+            .stderr_has("profile 'default' keeps its secrets in the OS keyring, not the file store")
+            .stderr_has("--store keyring")
+            .stderr_lines_at_most(2);
+    }
+    assert!(in_keyring(), "a refused logout removed the secret");
+    env.run(&["token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{KEY}\n"));
+
+    env.secret("moved-key");
+    env.run(&["apikey", "set", "--key-stdin"])
+        .env("CRMAUTH_STORE", "file")
+        .stdin("moved-key")
+        .ok();
+    assert!(!in_keyring(), "the old secret stayed in the keyring");
+    env.run(&["token"])
+        .env("CRMAUTH_STORE", "file")
+        .reveals()
+        .ok()
+        .stdout_is("moved-key\n");
+    env.run(&["token"])
+        .code(2)
+        .stderr_has("keeps its secrets in the file store");
+}

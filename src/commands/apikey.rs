@@ -54,6 +54,7 @@ pub fn set(ctx: &Context, args: ApikeySetArgs) -> Result<ExitCode> {
         user: None,
         client_id: None,
         allow_http,
+        store: None, // set when saved
         credential: credential.info.clone(),
     };
     let store = ctx.store();

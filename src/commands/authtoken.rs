@@ -114,6 +114,7 @@ fn run_generate(
         user: Some(email),
         client_id: None,
         allow_http,
+        store: None, // set when saved
         credential: credential.info.clone(),
     };
     let store = ctx.store();

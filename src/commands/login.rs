@@ -131,6 +131,7 @@ fn oauth_login(
         user: request.username.clone(),
         client_id,
         allow_http,
+        store: None, // set when saved
         credential: credential.info.clone(),
     };
     let store = ctx.store();

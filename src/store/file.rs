@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::files::{self, FileLock};
 use crate::secret::Secret;
-use crate::store::{SecretStore, StoreError};
+use crate::store::{SecretStore, StoreError, StoreKind};
 
 pub const CREDENTIALS_FILE: &str = "credentials.json";
 const LOCK_FILE: &str = "credentials.lock";
@@ -166,6 +166,10 @@ fn check_private(_path: &Path) -> Result<(), StoreError> {
 }
 
 impl SecretStore for FileStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::File
+    }
+
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         let file = self.read()?;
         Ok(file.credentials.get(profile).map(|record| record.0.clone()))

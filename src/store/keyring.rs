@@ -15,7 +15,7 @@ use keyring_core::api::CredentialStore;
 use keyring_core::{Entry, Error as KeyringError};
 
 use crate::secret::Secret;
-use crate::store::{SecretStore, StoreError};
+use crate::store::{SecretStore, StoreError, StoreKind};
 
 const DEADLINE: Duration = Duration::from_secs(5);
 const SERVICE: &str = "crmauth";
@@ -138,6 +138,10 @@ fn unavailable(err: KeyringError) -> StoreError {
 }
 
 impl SecretStore for KeyringStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Keyring
+    }
+
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         let damaged = |reason: &str| StoreError::Corrupt {
             profile: profile.to_string(),

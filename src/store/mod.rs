@@ -7,13 +7,15 @@ pub mod keyring;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::credential::Credential;
 use crate::error::{Classify, Exit};
 use crate::secret::Secret;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     /// The OS keyring (Secret Service, Keychain, Credential Manager)
     Keyring,
@@ -74,6 +76,7 @@ impl Classify for StoreError {
 
 /// A place that keeps one secret record per profile.
 pub trait SecretStore {
+    fn kind(&self) -> StoreKind;
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError>;
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError>;
     /// Removes the record; removing a missing record is not an error.
