@@ -441,17 +441,17 @@ fn the_keyring_entry_is_visible_to_secret_tool() {
 
 #[test]
 fn without_a_session_bus_the_keyring_fails_fast_with_exit_6() {
-    let env = with_key(Store::File);
-    // The profile exists; only its secret is in an unreachable keyring.
+    let env = with_key(Store::Keyring);
+    // The profile exists; its secret is in a keyring that is now unreachable.
     let started = Instant::now();
-    env.run(&["--store", "keyring", "token"])
+    env.run(&["token"])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env("XDG_RUNTIME_DIR", "/nonexistent")
         .code(6)
         .stderr_has("--store file")
         .stderr_lines_at_most(2);
     assert!(started.elapsed() < Duration::from_secs(5));
-    env.run(&["--store", "keyring", "apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--key-stdin"])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .stdin("k2")
         .secret("k2")
