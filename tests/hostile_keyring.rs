@@ -165,9 +165,10 @@ fn with_key(bus: &Bus) -> Env {
 fn a_bus_without_a_secret_service_is_exit_6_fast() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bus = Bus::empty(dir.path());
-    let env = Env::new(Store::File);
+    // The profile and its secret are in the test session's keyring; the
+    // commands then run on a bus where no Secret Service answers.
+    let env = Env::new(Store::Keyring);
     env.secret(KEY);
-    // The profile exists (written with the file store); its secret is looked up in the keyring.
     env.run(&["apikey", "set", "--key-stdin"]).stdin(KEY).ok();
     fails_fast(&bus, &env);
 }
