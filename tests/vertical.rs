@@ -138,7 +138,9 @@ fn login_with_provider_vertical_generates_and_a_relogin_reuses_url_and_user() {
     env.run(&["login"])
         .env("CRMAUTH_PASSWORD", PASSWORD)
         .ok()
-        .stderr_has("admin@example.com");
+        .stderr_has("admin@example.com")
+        // The first token never expires and was not deleted: say so.
+        .stderr_has("warning: the auth token profile 'default' held before is still valid");
     let second = server.last_token().expect("token");
     assert_eq!(server.issued_tokens().len(), 2);
     env.secret(&second);

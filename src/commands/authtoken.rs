@@ -117,6 +117,7 @@ fn run_generate(
         store: None, // set when saved
         credential: credential.info.clone(),
     };
+    let replaced = existing.is_some();
     let store = ctx.store();
     session::save(ctx, store.as_ref(), &name, &profile, &credential)?;
     ctx.notice_file_store();
@@ -125,6 +126,14 @@ fn run_generate(
         profile.user.as_deref().unwrap_or_default(),
         profile.url
     ));
+    if replaced {
+        // Vertical tokens never expire and count toward the user's limit;
+        // the old one may still be in use elsewhere, so it is not deleted.
+        ctx.warn(format!(
+            "the auth token profile '{name}' held before is still valid on the server; \
+             delete it in the CRM's settings if nothing else uses it"
+        ));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
