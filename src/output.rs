@@ -9,10 +9,8 @@ use serde_json::Value;
 use crate::cli::TokenFormat;
 use crate::credential::CredentialKind;
 use crate::profile::Profile;
-use crate::provider::authorization_value;
+use crate::provider::{AUTHORIZATION, authorization_value};
 use crate::secret::Secret;
-
-pub const HEADER_NAME: &str = "Authorization";
 
 /// What `token` prints. Built only when the user asked for the secret.
 pub struct TokenView<'a> {
@@ -40,7 +38,7 @@ struct TokenJson<'a> {
 /// The text `token` prints on stdout for `format`.
 pub fn render_token(view: &TokenView<'_>, format: TokenFormat) -> Secret {
     let header_value = authorization_value(view.kind, view.token);
-    let header = format!("{HEADER_NAME}: {}", header_value.expose());
+    let header = format!("{AUTHORIZATION}: {}", header_value.expose());
     let text = match format {
         TokenFormat::Raw => format!("{}\n", view.token.expose()),
         TokenFormat::Header => format!("{header}\n"),
@@ -60,7 +58,7 @@ pub fn render_token(view: &TokenView<'_>, format: TokenFormat) -> Secret {
                     _ => Some("Bearer"),
                 },
                 header,
-                header_name: HEADER_NAME,
+                header_name: AUTHORIZATION,
                 header_value: header_value.expose(),
                 expires_at: view.expires_at.map(rfc3339),
                 expires_in: view

@@ -90,6 +90,9 @@ pub enum LoginKind {
     AuthToken,
 }
 
+/// The header every credential is sent in.
+pub const AUTHORIZATION: &str = "Authorization";
+
 /// The `Authorization` header value for a credential: OAuth tokens and API keys
 /// as `Bearer`, whatever casing the server used for `token_type`; Vertical
 /// auth tokens bare.

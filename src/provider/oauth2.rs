@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request};
 use crate::profile::Profile;
-use crate::provider::{ProviderError, server_text};
+use crate::provider::{AUTHORIZATION, ProviderError, authorization_value, server_text};
 use crate::secret::Secret;
 
 /// The grant being asked for, with what it needs.
@@ -213,10 +213,10 @@ pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> Prov
 
 /// `GET` an endpoint with the credential as `Bearer`: 2xx is fine, 401/403
 /// rejected (exit 4), anything else unexpected (exit 5).
-pub fn verify_bearer(http: &Http, url: &str, token: &Secret) -> Result<(), ProviderError> {
-    let value = Secret::new(format!("Bearer {}", token.expose()));
+pub fn verify(http: &Http, url: &str, credential: &Credential) -> Result<(), ProviderError> {
+    let value = authorization_value(credential.info.kind, &credential.access_token);
     let answer =
-        http.send(&Request::get(url).headers(&[("Authorization", Field::Secret(&value))]))?;
+        http.send(&Request::get(url).headers(&[(AUTHORIZATION, Field::Secret(&value))]))?;
     if let Some(trouble) = answer.trouble(&format!("GET {url}")) {
         return Err(ProviderError::Trouble(trouble));
     }

@@ -16,7 +16,8 @@ use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request, join_url};
 use crate::profile::Profile;
 use crate::provider::{
-    LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits, server_text,
+    AUTHORIZATION, LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits,
+    authorization_value, server_text,
 };
 use crate::secret::Secret;
 
@@ -102,10 +103,11 @@ impl Provider for Vertical {
     ) -> Result<(), ProviderError> {
         let url = join_url(&profile.url, VERIFY_PATH);
         let endpoint = format!("GET {url}");
+        let header_value = authorization_value(credential.info.kind, &credential.access_token);
         let answer = http.send(
             &Request::get(&url)
                 .query(&[("type", Field::Plain("CurrentUser"))])
-                .headers(&[("Authorization", Field::Secret(&credential.access_token))]),
+                .headers(&[(AUTHORIZATION, Field::Secret(&header_value))]),
         )?;
         check_status(&answer, &endpoint)?;
         // The old Zoho API answers an invalid ticket with 200 and an error

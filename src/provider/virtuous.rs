@@ -108,11 +108,7 @@ impl Provider for Virtuous {
         profile: &Profile,
         credential: &Credential,
     ) -> Result<(), ProviderError> {
-        oauth2::verify_bearer(
-            http,
-            &join_url(&profile.url, VERIFY_PATH),
-            &credential.access_token,
-        )
+        oauth2::verify(http, &join_url(&profile.url, VERIFY_PATH), credential)
     }
 
     fn revoke(
