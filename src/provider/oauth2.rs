@@ -98,6 +98,9 @@ pub struct Expected<'a> {
     /// The provider's documented refresh-token lifetime, assumed when the
     /// answer carries a refresh token but does not say when it expires.
     pub refresh_lifetime: SignedDuration,
+    /// A field of the answer with the expiry as an HTTP date, which wins over
+    /// `expires_in` when it parses (Virtuous: `.expires`).
+    pub expiry_date_field: Option<&'static str>,
 }
 
 /// Turns a token-endpoint answer into a credential, or a typed error.
@@ -123,7 +126,9 @@ pub fn parse_token_answer(
         ))
     })?;
     let obtained_at = Timestamp::now();
-    let expires_at = virtuous_expires(&object)
+    let expires_at = expected
+        .expiry_date_field
+        .and_then(|field| date_field(&object, field))
         .or_else(|| seconds_field(&object, "expires_in").and_then(|s| after(obtained_at, s)));
     let refresh_token = take_secret(&mut object, "refresh_token");
     let refresh_expires_at = seconds_field(&object, "refresh_expires_in")
@@ -286,9 +291,9 @@ fn seconds_field(object: &Map<String, Value>, name: &str) -> Option<i64> {
     }
 }
 
-/// Virtuous sends `.expires` as an HTTP date; it wins when it parses.
-fn virtuous_expires(object: &Map<String, Value>) -> Option<Timestamp> {
-    let text = object.get(".expires")?.as_str()?;
+/// An HTTP date (RFC 2822), as in `Tue, 08 Dec 2026 10:00:00 GMT`.
+fn date_field(object: &Map<String, Value>, name: &str) -> Option<Timestamp> {
+    let text = object.get(name)?.as_str()?;
     jiff::fmt::rfc2822::DateTimeParser::new()
         .parse_timestamp(text.trim())
         .ok()
@@ -335,6 +340,7 @@ mod tests {
             scopes: &[],
             what: "the login",
             refresh_lifetime: SignedDuration::from_hours(24),
+            expiry_date_field: Some(".expires"),
         }
     }
 

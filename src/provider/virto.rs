@@ -173,6 +173,7 @@ fn grant_at(
             scopes: &scopes,
             what: grant.what(),
             refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
+            expiry_date_field: None,
         },
     )
 }

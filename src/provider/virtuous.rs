@@ -16,6 +16,8 @@ const VERIFY_PATH: &str = "/api/Organization/Current";
 /// The documented refresh-token lifetime (365 days), assumed when an answer
 /// does not say.
 const REFRESH_LIFETIME_HOURS: i64 = 365 * 24;
+/// The token answer's expiry as an HTTP date; more exact than `expires_in`.
+const EXPIRES_FIELD: &str = ".expires";
 
 pub struct Virtuous;
 
@@ -72,6 +74,7 @@ impl Provider for Virtuous {
                 scopes: &[],
                 what,
                 refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
+                expiry_date_field: Some(EXPIRES_FIELD),
             },
         )
     }
@@ -97,6 +100,7 @@ impl Provider for Virtuous {
                 scopes: &credential.info.scopes,
                 what: grant.what(),
                 refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
+                expiry_date_field: Some(EXPIRES_FIELD),
             },
         )?;
         Ok(oauth2::carry_over(fresh, credential))
