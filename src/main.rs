@@ -16,6 +16,7 @@ mod secret;
 mod session;
 mod store;
 mod terminal;
+mod usage_error;
 
 use std::process::ExitCode;
 
@@ -38,10 +39,7 @@ fn main() -> ExitCode {
                 let _ = err.print();
             } else {
                 let argv: Vec<_> = std::env::args_os().collect();
-                eprint!(
-                    "{}",
-                    cli::usage_error_text(&err.render().to_string(), &argv)
-                );
+                eprint!("{}", usage_error::render(&err.render().to_string(), &argv));
             }
             return if err.use_stderr() {
                 ExitCode::from(Exit::Usage.code())
