@@ -494,7 +494,7 @@ pub struct TokenArgs {
     #[arg(long, value_enum, default_value = "raw")]
     pub format: TokenFormat,
     /// Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MIN_VALID, value_parser = parse_duration)]
     pub min_valid: Duration,
 }
 
@@ -507,7 +507,7 @@ pub struct WhoamiArgs {
     #[arg(long)]
     pub verify: bool,
     /// With --verify: refresh first when the token expires within this time
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MIN_VALID, value_parser = parse_duration)]
     pub min_valid: Duration,
 }
 
@@ -583,6 +583,10 @@ pub fn parse_from(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
     Cli::try_parse_from(argv)
 }
 
+/// How long a token must stay valid before `token`, `whoami --verify` and
+/// `curl` use it without refreshing (DESIGN: 60 s, no extra margin).
+pub const DEFAULT_MIN_VALID: &str = "60s";
+
 /// `90s`, `5m`, `2h`, `1d`, or bare seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -601,6 +605,14 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_default_margin_parses() {
+        assert_eq!(
+            parse_duration(DEFAULT_MIN_VALID),
+            Ok(Duration::from_secs(60))
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
-use crate::cli::CurlArgs;
+use crate::cli::{self, CurlArgs};
 use crate::context::Context;
 use crate::error::UsageError;
 use crate::http;
@@ -33,8 +33,11 @@ use crate::provider;
 use crate::secret::Secret;
 use crate::session::Session;
 
-/// Refresh first when the token expires within this time, as `token` does.
-const MIN_VALID: Duration = Duration::from_secs(60);
+/// Refresh first when the token expires within `--min-valid`'s default, as
+/// `token` does (curl's own arguments leave no room for the flag).
+fn min_valid() -> Result<Duration> {
+    cli::parse_duration(cli::DEFAULT_MIN_VALID).map_err(|err| anyhow!(err))
+}
 
 pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
     let curl = find_curl()?;
@@ -44,7 +47,7 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
     let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
         ctx,
         store.as_ref(),
-        MIN_VALID,
+        min_valid()?,
     )?;
     let value = provider::authorization_value(
         session.credential.info.kind,
