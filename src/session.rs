@@ -22,7 +22,8 @@ pub struct Session {
 }
 
 impl Session {
-    /// The stored profile and credential, or "not logged in" (exit 3).
+    /// The stored profile and credential: "not logged in" (exit 3) when there
+    /// is none, a usage error when the profile's secrets are in the other store.
     pub fn load(store: &dyn SecretStore, profiles: &ProfilesFile, name: &str) -> Result<Self> {
         let not_logged_in = || NotLoggedIn {
             profile: name.to_string(),
