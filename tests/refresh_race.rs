@@ -63,6 +63,26 @@ fn login(env: &Env, provider: &str, url: &str, user: &str, password: &str) {
     .ok();
 }
 
+/// Waits until a refresh grant has reached `server` (requests are recorded
+/// on arrival, before the delay), so that what the test runs next overlaps
+/// the refresh.
+fn refresh_in_flight(server: &FakeVirto) {
+    let started = std::time::Instant::now();
+    let arrived = || {
+        server
+            .requests_to("/connect/token")
+            .iter()
+            .any(|request| request.form_value("grant_type") == Some("refresh_token"))
+    };
+    while !arrived() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no refresh arrived"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Every process succeeded, printed the same token on stdout and nothing on stderr.
 fn the_one_token(outputs: &[Output]) -> String {
     let mut tokens: Vec<String> = Vec::new();
@@ -151,7 +171,7 @@ fn a_login_during_a_refresh_is_not_overwritten_by_it() {
     slow.set_delay_for("/connect/token", Duration::from_secs(1));
     std::thread::scope(|scope| {
         scope.spawn(|| env.run(&["refresh"]).ok());
-        std::thread::sleep(Duration::from_millis(300));
+        refresh_in_flight(&slow);
         login(&env, "virto", &other.url(), "bob", "bob-password");
     });
     assert_eq!(slow.grant_count("refresh_token"), 1, "the refresh ran");
@@ -180,7 +200,7 @@ fn logout_revoke_during_a_refresh_revokes_the_rotated_token() {
     server.set_delay_for("/connect/token", Duration::from_secs(1));
     std::thread::scope(|scope| {
         scope.spawn(|| env.run(&["refresh"]).ok());
-        std::thread::sleep(Duration::from_millis(300));
+        refresh_in_flight(&server);
         env.run(&["logout", "--revoke"]).ok();
     });
     let rotated = server.last_refresh_token().expect("rotated");
