@@ -218,12 +218,13 @@ fn url_arg(arg: &OsStr, base_url: &str) -> OsString {
 
 /// The CA that crmauth was told to trust goes to curl too (before the user's
 /// own arguments, so a `--cacert` of theirs still wins).
-fn trust_ca(pieces: &mut Vec<Piece>, ca: &Path) -> Result<(), UsageError> {
+fn trust_ca(pieces: &mut Vec<Piece>, ca: &Path) -> Result<(), http::HttpError> {
+    // The same error (exit 2) as when crmauth's own requests load it.
     if !ca.is_file() {
-        return Err(UsageError::new(format!(
-            "cannot read CA bundle {}: no such file",
-            ca.display()
-        )));
+        return Err(http::HttpError::CaBundle {
+            path: ca.to_path_buf(),
+            reason: "no such file".to_string(),
+        });
     }
     let at = pieces
         .iter()
