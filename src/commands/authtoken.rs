@@ -10,7 +10,7 @@ use crate::error::{NotLoggedIn, UsageError};
 use crate::input::{self, SecretSource};
 use crate::profile::Profile;
 use crate::provider::{LoginRequest, ProviderKind, Revocation};
-use crate::session::{self, Session};
+use crate::session;
 
 pub fn generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
     run_generate(ctx, args, false)
@@ -144,25 +144,23 @@ pub fn delete(ctx: &Context) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
     let store = ctx.store();
-    let session = Session::load(store.as_ref(), &profiles, &name)?;
-    if session.profile.provider != ProviderKind::Vertical {
-        return Err(UsageError::new(format!(
-            "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
-            session.profile.provider.as_str()
-        ))
-        .with_hint(format!("run 'crmauth logout --revoke -p {name}'"))
-        .into());
-    }
-    let http = ctx.http()?;
-    // Under the profile's lock, on the token stored now: a concurrent
-    // generate may have replaced the one read above.
+    // Checked and deleted under the profile's lock, on the token stored now:
+    // a concurrent generate may have replaced an earlier read of it.
     let outcome = session::forget(ctx, store.as_ref(), &name, |current| {
         let current = current.ok_or_else(|| NotLoggedIn {
             profile: name.clone(),
         })?;
+        if current.profile.provider != ProviderKind::Vertical {
+            return Err(UsageError::new(format!(
+                "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
+                current.profile.provider.as_str()
+            ))
+            .with_hint(format!("run 'crmauth logout --revoke -p {name}'"))
+            .into());
+        }
         ProviderKind::Vertical
             .protocol()
-            .revoke(&http, &current.profile, &current.credential)
+            .revoke(&ctx.http()?, &current.profile, &current.credential)
             .with_context(|| {
                 format!("cannot delete the auth token of profile '{name}' (kept locally)")
             })
