@@ -101,11 +101,11 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand set 'Store a static API key for the profile (sent as Bearer)'
+            cand set 'Store a static API key for the profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmauth;apikey;set'= {
-            cand --provider 'Provider of the profile [default: the profile''s, else virtuous]'
+            cand --provider 'Provider of the profile: virtuous or virto [default: the profile''s; asked on a terminal]'
             cand --url 'Base URL of the API'
             cand -p 'Profile to use [default: the default profile, else ''default'']'
             cand --profile 'Profile to use [default: the default profile, else ''default'']'
@@ -125,7 +125,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand --version 'Print version'
         }
         &'crmauth;apikey;help'= {
-            cand set 'Store a static API key for the profile (sent as Bearer)'
+            cand set 'Store a static API key for the profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmauth;apikey;help;set'= {
@@ -343,7 +343,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
         &'crmauth;help;refresh'= {
         }
         &'crmauth;help;apikey'= {
-            cand set 'Store a static API key for the profile (sent as Bearer)'
+            cand set 'Store a static API key for the profile'
         }
         &'crmauth;help;apikey;set'= {
         }

@@ -46,7 +46,7 @@ complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "profiles" -d 'List 
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l provider -d 'Provider of the profile (asked for on a terminal when missing)' -r -f -a "virtuous\t'Virtuous CRM: OAuth password grant (with 2FA) or a static API key'
-virto\t'Virto Commerce (self-hosted): OAuth password or client_credentials grant'
+virto\t'Virto Commerce (self-hosted): OAuth password or client_credentials grant, or an API key'
 vertical\t'Vertical CRM (Zoho-style, self-hosted): permanent auth tokens'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l url -d 'Base URL of the API (Virtuous: https://api.virtuoussoftware.com)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l username -d 'User name or email' -r
@@ -87,10 +87,10 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_s
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s V -l version -d 'Print version'
-complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -f -a "set" -d 'Store a static API key for the profile (sent as Bearer)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -f -a "set" -d 'Store a static API key for the profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l provider -d 'Provider of the profile [default: the profile\'s, else virtuous]' -r -f -a "virtuous\t'Virtuous CRM: OAuth password grant (with 2FA) or a static API key'
-virto\t'Virto Commerce (self-hosted): OAuth password or client_credentials grant'
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l provider -d 'Provider of the profile: virtuous or virto [default: the profile\'s; asked on a terminal]' -r -f -a "virtuous\t'Virtuous CRM: OAuth password grant (with 2FA) or a static API key'
+virto\t'Virto Commerce (self-hosted): OAuth password or client_credentials grant, or an API key'
 vertical\t'Vertical CRM (Zoho-style, self-hosted): permanent auth tokens'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l url -d 'Base URL of the API' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
@@ -105,7 +105,7 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s V -l version -d 'Print version'
-complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a static API key for the profile (sent as Bearer)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a static API key for the profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
@@ -242,7 +242,7 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_see
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "profiles" -d 'List profiles, or set the default one'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from apikey" -f -a "set" -d 'Store a static API key for the profile (sent as Bearer)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from apikey" -f -a "set" -d 'Store a static API key for the profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from authtoken" -f -a "generate" -d 'Generate and store a permanent Vertical CRM auth token'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from authtoken" -f -a "delete" -d 'Delete the stored auth token on the server, then locally'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from profiles" -f -a "use" -d 'Make NAME the default profile'

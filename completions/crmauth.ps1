@@ -107,12 +107,12 @@ Register-ArgumentCompleter -Native -CommandName 'crmauth' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile (sent as Bearer)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crmauth;apikey;set' {
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider of the profile [default: the profile''s, else virtuous]')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Provider of the profile: virtuous or virto [default: the profile''s; asked on a terminal]')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Base URL of the API')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [default: the default profile, else ''default'']')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the default profile, else ''default'']')
@@ -133,7 +133,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmauth' -ScriptBlock {
             break
         }
         'crmauth;apikey;help' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile (sent as Bearer)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -374,7 +374,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmauth' -ScriptBlock {
             break
         }
         'crmauth;help;apikey' {
-            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile (sent as Bearer)')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a static API key for the profile')
             break
         }
         'crmauth;help;apikey;set' {

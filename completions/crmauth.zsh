@@ -42,7 +42,7 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
             (login)
 _arguments "${_arguments_options[@]}" : \
 '--provider=[Provider of the profile (asked for on a terminal when missing)]:PROVIDER:((virtuous\:"Virtuous CRM\: OAuth password grant (with 2FA) or a static API key"
-virto\:"Virto Commerce (self-hosted)\: OAuth password or client_credentials grant"
+virto\:"Virto Commerce (self-hosted)\: OAuth password or client_credentials grant, or an API key"
 vertical\:"Vertical CRM (Zoho-style, self-hosted)\: permanent auth tokens"))' \
 '--url=[Base URL of the API (Virtuous\: https\://api.virtuoussoftware.com)]:URL:_default' \
 '--username=[User name or email]:USER:_default' \
@@ -118,8 +118,8 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
         case $line[1] in
             (set)
 _arguments "${_arguments_options[@]}" : \
-'--provider=[Provider of the profile \[default\: the profile'\''s, else virtuous\]]:PROVIDER:((virtuous\:"Virtuous CRM\: OAuth password grant (with 2FA) or a static API key"
-virto\:"Virto Commerce (self-hosted)\: OAuth password or client_credentials grant"
+'--provider=[Provider of the profile\: virtuous or virto \[default\: the profile'\''s; asked on a terminal\]]:PROVIDER:((virtuous\:"Virtuous CRM\: OAuth password grant (with 2FA) or a static API key"
+virto\:"Virto Commerce (self-hosted)\: OAuth password or client_credentials grant, or an API key"
 vertical\:"Vertical CRM (Zoho-style, self-hosted)\: permanent auth tokens"))' \
 '--url=[Base URL of the API]:URL:_default' \
 '-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
@@ -587,7 +587,7 @@ _crmauth_commands() {
 (( $+functions[_crmauth__subcmd__apikey_commands] )) ||
 _crmauth__subcmd__apikey_commands() {
     local commands; commands=(
-'set:Store a static API key for the profile (sent as Bearer)' \
+'set:Store a static API key for the profile' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'crmauth apikey commands' commands "$@"
@@ -595,7 +595,7 @@ _crmauth__subcmd__apikey_commands() {
 (( $+functions[_crmauth__subcmd__apikey__subcmd__help_commands] )) ||
 _crmauth__subcmd__apikey__subcmd__help_commands() {
     local commands; commands=(
-'set:Store a static API key for the profile (sent as Bearer)' \
+'set:Store a static API key for the profile' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'crmauth apikey help commands' commands "$@"
@@ -688,7 +688,7 @@ _crmauth__subcmd__help_commands() {
 (( $+functions[_crmauth__subcmd__help__subcmd__apikey_commands] )) ||
 _crmauth__subcmd__help__subcmd__apikey_commands() {
     local commands; commands=(
-'set:Store a static API key for the profile (sent as Bearer)' \
+'set:Store a static API key for the profile' \
     )
     _describe -t commands 'crmauth help apikey commands' commands "$@"
 }

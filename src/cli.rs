@@ -314,12 +314,13 @@ Examples:
 
 const APIKEY_SET_EXAMPLES: &str = "\
 Examples:
-  # Asks for the URL and the key (hidden)
+  # Asks for the provider, the URL and the key (hidden)
   crmauth apikey set
 
   # From a variable or a password manager, without a prompt
-  printf '%s' \"$VIRTUOUS_API_KEY\" | crmauth -p ci apikey set --key-stdin
-  pass show crm/apikey | crmauth apikey set --provider virtuous --key-stdin";
+  printf '%s' \"$VIRTUOUS_API_KEY\" | crmauth -p ci apikey set --provider virtuous --key-stdin
+  pass show shop/apikey | crmauth -p shop apikey set --provider virto \\
+      --url https://shop.example.com --key-stdin";
 
 const AUTHTOKEN_EXAMPLES: &str = "\
 Examples:
@@ -415,18 +416,21 @@ pub struct LoginArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ApikeyCommand {
-    /// Store a static API key for the profile (sent as Bearer)
+    /// Store a static API key for the profile
     ///
-    /// Asks for the URL (Virtuous: the default is shown) and the key, hidden, on a
-    /// terminal; otherwise the key comes from --key-stdin or CRMAUTH_API_KEY. The key goes
-    /// to the secret store, the rest to profiles.json. API keys do not expire.
+    /// Virtuous API keys are sent as 'Authorization: Bearer <key>', Virto Commerce API keys
+    /// as 'api_key: <key>'. Asks for the provider, the URL (Virtuous: the default is shown)
+    /// and the key, hidden, on a terminal; otherwise the key comes from --key-stdin or
+    /// CRMAUTH_API_KEY. The key goes to the secret store, the rest to profiles.json. API
+    /// keys do not expire.
     #[command(after_help = APIKEY_SET_EXAMPLES)]
     Set(ApikeySetArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ApikeySetArgs {
-    /// Provider of the profile [default: the profile's, else virtuous]
+    /// Provider of the profile: virtuous or virto [default: the profile's; asked on a
+    /// terminal]
     #[arg(long, value_enum)]
     pub provider: Option<ProviderKind>,
     /// Base URL of the API

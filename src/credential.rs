@@ -125,6 +125,20 @@ impl Credential {
     }
 }
 
+/// The claims of a JWT access token, read without checking its signature
+/// (crmauth only displays them and reads `exp`); `None` for opaque tokens.
+pub fn jwt_claims(token: &Secret) -> Option<serde_json::Value> {
+    jsonwebtoken::dangerous::insecure_decode_claims::<serde_json::Value>(token.expose())
+        .ok()
+        .filter(serde_json::Value::is_object)
+}
+
+/// The `exp` claim of a JWT access token.
+pub fn jwt_expiry(token: &Secret) -> Option<Timestamp> {
+    let exp = jwt_claims(token)?.get("exp")?.as_i64()?;
+    Timestamp::from_second(exp).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

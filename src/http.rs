@@ -111,6 +111,8 @@ pub struct Answer {
     pub status: u16,
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
+    /// `X-RateLimit-Reset`: when the rate limit resets, in Unix seconds (Virtuous).
+    pub rate_limit_reset: Option<String>,
     /// Wiped when dropped: it may hold tokens.
     pub body: Zeroizing<Vec<u8>>,
 }
@@ -154,13 +156,7 @@ impl Answer {
             429 => (
                 format!(
                     "{request} answered HTTP 429 Too Many Requests{}",
-                    self.retry_after
-                        .as_deref()
-                        .map(|after| format!(
-                            "; retry after {}",
-                            after.chars().take(40).collect::<String>()
-                        ))
-                        .unwrap_or_default()
+                    self.when_to_retry()
                 ),
                 "wait, then try again",
             ),
@@ -171,6 +167,33 @@ impl Answer {
             _ => return None,
         };
         Some(Trouble { message, hint })
+    }
+}
+
+impl Answer {
+    /// `; retry after 30 s` from `Retry-After`, else `; the rate limit resets
+    /// at <time>` from `X-RateLimit-Reset`, else nothing.
+    fn when_to_retry(&self) -> String {
+        if let Some(after) = &self.retry_after {
+            let after = crate::provider::server_text(after);
+            let after: String = after.chars().take(40).collect();
+            return match after.parse::<u64>() {
+                Ok(seconds) => format!("; retry after {seconds} s"),
+                Err(_) => format!("; retry after {after}"),
+            };
+        }
+        let reset = self
+            .rate_limit_reset
+            .as_deref()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok());
+        match reset {
+            Some(at) => format!(
+                "; the rate limit resets at {}",
+                crate::output::absolute_and_relative(Some(at), jiff::Timestamp::now())
+            ),
+            None => String::new(),
+        }
     }
 }
 
@@ -291,17 +314,28 @@ impl Http {
                 .map(|form| format!(" [{}]", describe_fields(form)))
                 .unwrap_or_default();
             match &result {
-                Ok(answer) => eprintln!(
-                    "crmauth: {method} {shown_url}{form} -> {} ({elapsed} ms)",
-                    answer.status
+                Ok((answer, remaining)) => eprintln!(
+                    "crmauth: {method} {shown_url}{form} -> {} ({elapsed} ms){}",
+                    answer.status,
+                    remaining
+                        .as_deref()
+                        .map(|left| format!(", rate limit remaining {left}"))
+                        .unwrap_or_default()
                 ),
                 Err(_) => eprintln!("crmauth: {method} {shown_url}{form} -> failed ({elapsed} ms)"),
             }
         }
-        result.map_err(|failure| self.describe_failure(failure, method, shown_url))
+        result
+            .map(|(answer, _)| answer)
+            .map_err(|failure| self.describe_failure(failure, method, shown_url))
     }
 
-    fn execute(&self, request: &Request<'_>, full_url: &str) -> Result<Answer, ureq::Error> {
+    /// The answer, and `X-RateLimit-Remaining` (only logged).
+    fn execute(
+        &self,
+        request: &Request<'_>,
+        full_url: &str,
+    ) -> Result<(Answer, Option<String>), ureq::Error> {
         let mut response = match (&request.method, request.form) {
             (Method::Get, _) => {
                 let mut builder = self.agent.get(full_url);
@@ -333,17 +367,28 @@ impl Http {
         let status = response.status().as_u16();
         let content_type = header("content-type");
         let retry_after = header("retry-after");
+        let rate_limit_reset = header("x-ratelimit-reset");
+        // Digits only: the log line must not carry anything else a server sends.
+        let rate_limit_remaining = header("x-ratelimit-remaining")
+            .map(|text| text.trim().to_string())
+            .filter(|text| {
+                !text.is_empty() && text.len() < 20 && text.bytes().all(|b| b.is_ascii_digit())
+            });
         let body = response
             .body_mut()
             .with_config()
             .limit(MAX_ANSWER_BYTES)
             .read_to_vec()?;
-        Ok(Answer {
-            status,
-            content_type,
-            retry_after,
-            body: Zeroizing::new(body),
-        })
+        Ok((
+            Answer {
+                status,
+                content_type,
+                retry_after,
+                rate_limit_reset,
+                body: Zeroizing::new(body),
+            },
+            rate_limit_remaining,
+        ))
     }
 
     fn describe_failure(

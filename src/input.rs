@@ -169,13 +169,16 @@ fn read_line(prompt: &str, default: Option<&str>) -> Result<String, UsageError> 
 }
 
 /// The provider: the flag's, else a select prompt on a terminal.
-pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError> {
+pub fn provider(
+    given: Option<ProviderKind>,
+    choices: &[ProviderKind],
+) -> Result<ProviderKind, UsageError> {
     if let Some(kind) = given {
         return Ok(kind);
     }
     if interactive() {
         terminal::restore_on_interrupt();
-        let items: Vec<String> = ProviderKind::ALL
+        let items: Vec<String> = choices
             .iter()
             .map(|kind| format!("{:<9} {}", kind.as_str(), kind.description()))
             .collect();
@@ -187,12 +190,14 @@ pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError>
             .interact_on_opt(&Term::stderr())
             .map_err(|_| UsageError::new("provider: no input"))?;
         return index
-            .and_then(|index| ProviderKind::ALL.get(index).copied())
+            .and_then(|index| choices.get(index).copied())
             .ok_or_else(|| UsageError::new("no provider chosen"));
     }
-    Err(UsageError::new(
-        "the provider is required: pass --provider virtuous|virto|vertical",
-    ))
+    let names: Vec<&str> = choices.iter().map(|kind| kind.as_str()).collect();
+    Err(UsageError::new(format!(
+        "the provider is required: pass --provider {}",
+        names.join("|")
+    )))
 }
 
 /// Accepts `https://` URLs, and `http://` only for loopback hosts unless the

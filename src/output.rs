@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::cli::TokenFormat;
 use crate::credential::CredentialKind;
 use crate::profile::Profile;
-use crate::provider::{AUTHORIZATION, authorization_value};
+use crate::provider::{AUTHORIZATION, Header};
 use crate::secret::Secret;
 
 /// What `token` prints. Built only when the user asked for the secret.
@@ -18,6 +18,8 @@ pub struct TokenView<'a> {
     pub provider: &'a str,
     pub kind: CredentialKind,
     pub token: &'a Secret,
+    /// The header the token is sent in.
+    pub header: &'a Header,
     pub expires_at: Option<Timestamp>,
 }
 
@@ -28,7 +30,7 @@ struct TokenJson<'a> {
     kind: &'a str,
     token: &'a str,
     token_type: Option<&'a str>,
-    header: String,
+    header: &'a str,
     header_name: &'a str,
     header_value: &'a str,
     expires_at: Option<String>,
@@ -37,29 +39,34 @@ struct TokenJson<'a> {
 
 /// The text `token` prints on stdout for `format`.
 pub fn render_token(view: &TokenView<'_>, format: TokenFormat) -> Secret {
-    let header_value = authorization_value(view.kind, view.token);
-    let header = format!("{AUTHORIZATION}: {}", header_value.expose());
+    let header = view.header.line();
     let text = match format {
         TokenFormat::Raw => format!("{}\n", view.token.expose()),
-        TokenFormat::Header => format!("{header}\n"),
-        TokenFormat::Env => format!(
-            "CRMAUTH_TOKEN={}\nCRMAUTH_AUTHORIZATION={}\n",
-            shell_quote(view.token.expose()),
-            shell_quote(header_value.expose())
-        ),
+        TokenFormat::Header => format!("{}\n", header.expose()),
+        TokenFormat::Env => {
+            let mut lines = format!(
+                "CRMAUTH_TOKEN={}\nCRMAUTH_HEADER={}\n",
+                shell_quote(view.token.expose()),
+                shell_quote(header.expose())
+            );
+            if view.header.name == AUTHORIZATION {
+                lines.push_str(&format!(
+                    "CRMAUTH_AUTHORIZATION={}\n",
+                    shell_quote(view.header.value.expose())
+                ));
+            }
+            lines
+        }
         TokenFormat::Json => {
             let json = TokenJson {
                 profile: view.profile,
                 provider: view.provider,
                 kind: view.kind.as_str(),
                 token: view.token.expose(),
-                token_type: match view.kind {
-                    CredentialKind::AuthToken => None,
-                    _ => Some("Bearer"),
-                },
-                header,
-                header_name: AUTHORIZATION,
-                header_value: header_value.expose(),
+                token_type: view.header.scheme,
+                header: header.expose(),
+                header_name: view.header.name,
+                header_value: view.header.value.expose(),
                 expires_at: view.expires_at.map(rfc3339),
                 expires_in: view
                     .expires_at
@@ -326,14 +333,6 @@ fn trimmed(table: &Table) -> String {
     format!("{}\n", lines.join("\n"))
 }
 
-/// The claims of a JWT access token, decoded without verifying the signature
-/// (for display only); `None` for opaque tokens.
-pub fn jwt_claims(token: &Secret) -> Option<Value> {
-    jsonwebtoken::dangerous::insecure_decode_claims::<Value>(token.expose())
-        .ok()
-        .filter(Value::is_object)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,10 +464,13 @@ mod tests {
 
     #[test]
     fn opaque_tokens_have_no_claims() {
-        assert_eq!(jwt_claims(&Secret::new("opaque-token")), None);
+        assert_eq!(
+            crate::credential::jwt_claims(&Secret::new("opaque-token")),
+            None
+        );
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln";
         assert_eq!(
-            jwt_claims(&Secret::new(jwt)),
+            crate::credential::jwt_claims(&Secret::new(jwt)),
             Some(serde_json::json!({"sub": "bob"}))
         );
     }

@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::credential::CredentialInfo;
 use crate::error::{Classify, Exit};
 use crate::files::{self, FileLock};
-use crate::provider::ProviderKind;
+use crate::provider::{ProviderKind, Target};
 use crate::store::StoreKind;
 
 pub const PROFILES_FILE: &str = "profiles.json";
@@ -86,6 +86,17 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store: Option<StoreKind>,
     pub credential: CredentialInfo,
+}
+
+impl Profile {
+    /// What the provider needs of this profile, named `name`.
+    pub fn target<'a>(&'a self, name: &'a str) -> Target<'a> {
+        Target {
+            profile: name,
+            url: &self.url,
+            client_id: self.client_id.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -82,6 +82,12 @@ impl Session {
         self.reload(ctx, store)?.refresh_locked(ctx, store)
     }
 
+    /// Refreshes and stores the result, for a caller that already holds the
+    /// profile's lock (a revocation inside [`forget`]).
+    pub fn refresh_holding_lock(&self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
+        self.refresh_locked(ctx, store)
+    }
+
     /// The profile and its credential as they are now. Called under the
     /// profile's lock: another process may have refreshed while this one
     /// waited for it (refreshing again would spend a rotating refresh token
@@ -106,8 +112,8 @@ impl Session {
         let http = ctx.http()?;
         let provider = self.profile.provider.protocol();
         let refreshed = provider
-            .refresh(&http, &self.profile, &self.credential)
-            .map_err(|err| err.with_hint(format!("run 'crmauth login -p {}'", self.name)))?;
+            .refresh(&http, self.profile.target(&self.name), &self.credential)
+            .map_err(|err| err.with_hint(provider.traits().login_hint(&self.name)))?;
         save_locked(
             ctx,
             store,

@@ -203,6 +203,8 @@ fn arguments_after_curl_are_curls_even_when_they_look_like_crmauths() {
         "prof",
         "apikey",
         "set",
+        "--provider",
+        "virtuous",
         "--key-stdin",
         "--url",
         "https://crm.example/",

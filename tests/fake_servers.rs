@@ -307,6 +307,7 @@ fn virto_refresh_requires_the_client_that_obtained_the_token() {
         .expect("r2")
         .to_string();
     assert_ne!(r1, r2);
+    fake.age_tokens(virto::REPLAY_LEEWAY_SECS + 1);
     let again = post_form(
         &url,
         &[
@@ -423,24 +424,151 @@ fn virto_grants_scopes_errors_user_and_revocation() {
         .as_str()
         .expect("refresh")
         .to_string();
-    let revoked = post_form(
+    let bearer = format!("Bearer {access}");
+
+    // security/currentuser is [AllowAnonymous]: `{}` without a live user.
+    let anonymous = get(&fake.url_for(virto::CURRENT_USER_PATH), &[]);
+    assert_eq!(
+        (anonymous.status, anonymous.json()),
+        (200, serde_json::json!({}))
+    );
+    let client = cc.json()["access_token"]
+        .as_str()
+        .expect("client token")
+        .to_string();
+    let as_client = get(
+        &fake.url_for(virto::CURRENT_USER_PATH),
+        &[("Authorization", &format!("Bearer {client}"))],
+    );
+    assert_eq!(
+        (as_client.status, as_client.json()),
+        (200, serde_json::json!({}))
+    );
+    // profiles/currentuser is [Authorize]: 401 without a live credential.
+    assert_eq!(get(&fake.url_for(virto::PROFILE_PATH), &[]).status, 401);
+    let client_profile = get(
+        &fake.url_for(virto::PROFILE_PATH),
+        &[("Authorization", &format!("Bearer {client}"))],
+    );
+    assert_eq!(client_profile.status, 200);
+    assert!(client_profile.body.is_empty());
+    assert_eq!(
+        get(
+            &fake.url_for(virto::PROFILE_PATH),
+            &[("Authorization", &bearer)]
+        )
+        .status,
+        200
+    );
+
+    // The platform ignores the form: revoking by the form token alone does nothing.
+    let by_form = post_form(
         &fake.url_for(virto::REVOKE_PATH),
         &[("token", &refresh), ("token_type_hint", "refresh_token")],
         &[],
     );
-    assert_eq!(revoked.status, 200);
-    assert!(revoked.body.is_empty());
-    assert!(!fake.valid_refresh_token(&refresh));
-    let revocations = fake.revocations();
-    assert_eq!(revocations.len(), 1);
-    assert_eq!(
-        revocations[0].token_type_hint.as_deref(),
-        Some("refresh_token")
+    assert_eq!(by_form.status, 200);
+    assert!(fake.valid_refresh_token(&refresh));
+    // The Bearer's login is revoked; the JWT-like access token stays valid.
+    let by_bearer = post_form(
+        &fake.url_for(virto::REVOKE_PATH),
+        &[],
+        &[("Authorization", &bearer)],
     );
-    assert!(revocations[0].known);
+    assert_eq!(by_bearer.status, 200);
+    assert!(by_bearer.body.is_empty());
+    assert!(!fake.valid_refresh_token(&refresh));
+    assert!(fake.valid_access_token(&access));
+    let revocations = fake.revocations();
+    assert_eq!(revocations.len(), 2);
+    assert!(!revocations[0].known);
+    assert!(revocations[1].known);
+    assert_eq!(revocations[1].bearer.as_deref(), Some(access.as_str()));
+
+    // A standard RFC 7009 server revokes the form's token instead.
+    fake.set_revoke_mode(virto::RevokeMode::Rfc7009);
+    let again = post_form(
+        &url,
+        &[
+            ("grant_type", "password"),
+            ("username", "admin"),
+            ("password", "store"),
+            ("scope", "offline_access"),
+        ],
+        &[],
+    )
+    .json();
+    let second = again["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_string();
+    post_form(
+        &fake.url_for(virto::REVOKE_PATH),
+        &[("token", &second), ("token_type_hint", "refresh_token")],
+        &[],
+    );
+    assert!(!fake.valid_refresh_token(&second));
+
+    // API keys in an `api_key` header.
+    fake.add_api_key("admin", "vk-1");
+    let keyed = get(&fake.url_for(virto::PROFILE_PATH), &[("api_key", "vk-1")]);
+    assert_eq!(keyed.status, 200);
+    let named = get(
+        &fake.url_for(virto::CURRENT_USER_PATH),
+        &[("api_key", "vk-1")],
+    );
+    assert_eq!(named.json()["userName"], "admin");
     assert_eq!(
-        get(&fake.url_for(virto::CURRENT_USER_PATH), &[]).status,
+        get(&fake.url_for(virto::PROFILE_PATH), &[("api_key", "vk-0")]).status,
         401
+    );
+}
+
+#[test]
+fn virto_refresh_tokens_roll_and_a_late_replay_kills_the_login() {
+    let fake = FakeVirto::start();
+    fake.add_user("admin", "store");
+    let url = fake.url_for(virto::TOKEN_PATH);
+    let login = post_form(
+        &url,
+        &[
+            ("grant_type", "password"),
+            ("username", "admin"),
+            ("password", "store"),
+            ("scope", "offline_access"),
+        ],
+        &[],
+    )
+    .json();
+    let first = login["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_string();
+    let refresh = |token: &str| {
+        post_form(
+            &url,
+            &[("grant_type", "refresh_token"), ("refresh_token", token)],
+            &[],
+        )
+    };
+    let rolled = refresh(&first).json();
+    let second = rolled["refresh_token"]
+        .as_str()
+        .expect("rolled")
+        .to_string();
+    assert_ne!(second, first);
+    assert!(!fake.valid_refresh_token(&first));
+    let left = fake.refresh_token_expires_in(&second).expect("expiry");
+    assert!(left > virto::REFRESH_LIFETIME_SECS - 60, "{left}");
+    // Within 30 s, the redeemed token still works (a retry after a lost answer).
+    assert_eq!(refresh(&first).status, 200);
+    fake.age_tokens(virto::REPLAY_LEEWAY_SECS + 1);
+    let replay = refresh(&first);
+    assert_eq!(replay.status, 400);
+    assert_eq!(replay.json()["error"], "invalid_grant");
+    assert!(
+        !fake.valid_refresh_token(&second),
+        "the login survived a replay"
     );
 }
 

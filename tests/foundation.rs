@@ -12,7 +12,7 @@ const KEY: &str = "vk_live_0123456789abcdef";
 fn with_key(store: Store) -> Env {
     let env = Env::new(store);
     env.secret(KEY);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin(&format!("{KEY}\n"))
         .ok()
         .stderr_has("Stored the API key for profile 'default'");
@@ -107,6 +107,8 @@ fn profiles_lists_and_switches_the_default() {
         "staging",
         "apikey",
         "set",
+        "--provider",
+        "virtuous",
         "--key-stdin",
         "--url",
         "https://staging.example.com",
@@ -145,7 +147,7 @@ fn profiles_lists_and_switches_the_default() {
 #[test]
 fn the_profile_comes_from_the_flag_then_the_environment() {
     let env = with_key(Store::File);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_PROFILE", "ci")
         .stdin("ci-key")
         .secret("ci-key")
@@ -184,10 +186,18 @@ fn logout_forgets_the_secret_and_the_default() {
 #[test]
 fn logout_all_forgets_every_profile() {
     let env = with_key(Store::File);
-    env.run(&["-p", "b", "apikey", "set", "--key-stdin"])
-        .stdin("kb")
-        .secret("kb")
-        .ok();
+    env.run(&[
+        "-p",
+        "b",
+        "apikey",
+        "set",
+        "--provider",
+        "virtuous",
+        "--key-stdin",
+    ])
+    .stdin("kb")
+    .secret("kb")
+    .ok();
     env.run(&["logout", "--all"]).ok();
     env.run(&["token"]).code(3);
     env.run(&["-p", "b", "token"]).code(3);
@@ -218,7 +228,7 @@ fn a_corrupt_profiles_file_is_named_and_never_rewritten() {
         vec!["profiles"],
         vec!["profiles", "use", "default"],
         vec!["logout"],
-        vec!["apikey", "set", "--key-stdin"],
+        vec!["apikey", "set", "--provider", "virtuous", "--key-stdin"],
     ] {
         env.run(&args)
             .stdin("new-key")
@@ -251,29 +261,36 @@ fn a_world_readable_credentials_file_is_refused_not_fixed() {
 fn the_file_store_says_when_it_writes_a_secret() {
     let env = Env::new(Store::File);
     env.secret("file-store-key");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("file-store-key")
         .ok()
         .stderr_has("credentials.json");
     env.run(&["token"]).reveals().ok().stderr_is_empty();
-    env.run(&["-q", "apikey", "set", "--key-stdin"])
-        .stdin("file-store-key")
-        .ok()
-        .stderr_is_empty();
+    env.run(&[
+        "-q",
+        "apikey",
+        "set",
+        "--provider",
+        "virtuous",
+        "--key-stdin",
+    ])
+    .stdin("file-store-key")
+    .ok()
+    .stderr_is_empty();
 }
 
 #[test]
 fn secrets_from_stdin_lose_one_newline_only() {
     let env = Env::new(Store::File);
     env.secret("a key with spaces ");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("a key with spaces \r\n")
         .ok();
     env.run(&["token"])
         .reveals()
         .ok()
         .stdout_is("a key with spaces \n");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("\n")
         .code(2)
         .stderr_has("empty");
@@ -286,12 +303,12 @@ fn secrets_from_stdin_lose_one_newline_only() {
 #[test]
 fn a_missing_key_without_a_terminal_names_the_flag_and_variable() {
     let env = Env::new(Store::File);
-    env.run(&["apikey", "set"])
+    env.run(&["apikey", "set", "--provider", "virtuous"])
         .code(2)
         .stderr_has("--key-stdin")
         .stderr_has("CRMAUTH_API_KEY");
     env.secret("env-key");
-    env.run(&["apikey", "set"])
+    env.run(&["apikey", "set", "--provider", "virtuous"])
         .env("CRMAUTH_API_KEY", "env-key")
         .ok();
     env.run(&["token"]).reveals().ok().stdout_is("env-key\n");
@@ -334,6 +351,8 @@ fn bad_input_is_a_usage_error() {
     env.run(&[
         "apikey",
         "set",
+        "--provider",
+        "virtuous",
         "--key-stdin",
         "--url",
         "http://crm.example.com",
@@ -341,9 +360,17 @@ fn bad_input_is_a_usage_error() {
     .stdin("k")
     .code(2)
     .stderr_has("http://");
-    env.run(&["apikey", "set", "--key-stdin", "--url", "crm.example.com"])
-        .stdin("k")
-        .code(2);
+    env.run(&[
+        "apikey",
+        "set",
+        "--provider",
+        "virtuous",
+        "--key-stdin",
+        "--url",
+        "crm.example.com",
+    ])
+    .stdin("k")
+    .code(2);
     assert!(
         !env.path("profiles.json").exists(),
         "nothing is stored on bad input"
@@ -451,7 +478,7 @@ fn without_a_session_bus_the_keyring_fails_fast_with_exit_6() {
         .stderr_has("--store file")
         .stderr_lines_at_most(2);
     assert!(started.elapsed() < Duration::from_secs(5));
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .stdin("k2")
         .secret("k2")
@@ -548,7 +575,7 @@ fn a_profile_remembers_its_store() {
         .stdout_is(&format!("{KEY}\n"));
 
     env.secret("moved-key");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_STORE", "file")
         .stdin("moved-key")
         .ok();

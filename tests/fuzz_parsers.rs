@@ -110,7 +110,7 @@ fn jwt_decoding_never_panics_or_leaks() {
         let mut token = parts.join(".");
         token = format!("fz{case}-{}", token.trim());
         env.secret(&token);
-        env.run(&["apikey", "set", "--key-stdin"])
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
             .stdin(&token)
             .ok();
         let whoami = env.run(&["whoami", "--json"]).ok().json();

@@ -162,7 +162,7 @@ fn a_nul_byte_in_a_secret_is_refused() {
         .code(2)
         .stderr_has("NUL")
         .stderr_lines_at_most(2);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("nul-pw\0inside")
         .code(2)
         .stderr_has("NUL");
@@ -181,7 +181,7 @@ fn a_megabyte_of_stdin_is_refused() {
         .code(2)
         .stderr_has("larger than")
         .stderr_lines_at_most(2);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin(&huge)
         .code(2)
         .stderr_has("larger than");
@@ -193,11 +193,19 @@ fn a_megabyte_of_stdin_is_refused() {
 fn control_characters_in_a_profile_name_are_exit_2() {
     let env = Env::new(Store::File);
     for name in ["esc\x1b[31m", "new\nline", "x/../y", "nul\u{7f}", "../up"] {
-        env.run(&["-p", name, "apikey", "set", "--key-stdin"])
-            .stdin("k-profile-name")
-            .secret("k-profile-name")
-            .code(2)
-            .stderr_has("invalid profile name");
+        env.run(&[
+            "-p",
+            name,
+            "apikey",
+            "set",
+            "--provider",
+            "virtuous",
+            "--key-stdin",
+        ])
+        .stdin("k-profile-name")
+        .secret("k-profile-name")
+        .code(2)
+        .stderr_has("invalid profile name");
     }
     nothing_stored(&env);
 }

@@ -132,7 +132,7 @@ fn fails_fast(bus: &Bus, env: &Env) {
     for (args, stdin) in [
         (&["token"][..], ""),
         (
-            &["apikey", "set", "--key-stdin"][..],
+            &["apikey", "set", "--provider", "virtuous", "--key-stdin"][..],
             "hostile-keyring-key-2",
         ),
     ] {
@@ -151,9 +151,12 @@ fn fails_fast(bus: &Bus, env: &Env) {
 fn with_key(bus: &Bus) -> Env {
     let env = Env::new(Store::File);
     env.secret(KEY);
-    bus.run(&env, &["apikey", "set", "--key-stdin"])
-        .stdin(KEY)
-        .ok();
+    bus.run(
+        &env,
+        &["apikey", "set", "--provider", "virtuous", "--key-stdin"],
+    )
+    .stdin(KEY)
+    .ok();
     bus.run(&env, &["token"])
         .reveals()
         .ok()
@@ -169,7 +172,9 @@ fn a_bus_without_a_secret_service_is_exit_6_fast() {
     // commands then run on a bus where no Secret Service answers.
     let env = Env::new(Store::Keyring);
     env.secret(KEY);
-    env.run(&["apikey", "set", "--key-stdin"]).stdin(KEY).ok();
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+        .stdin(KEY)
+        .ok();
     fails_fast(&bus, &env);
 }
 

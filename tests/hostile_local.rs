@@ -18,7 +18,9 @@ const KEY: &str = "hostile-local-key-1";
 
 fn with_key(env: &Env) {
     env.secret(KEY);
-    env.run(&["apikey", "set", "--key-stdin"]).stdin(KEY).ok();
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+        .stdin(KEY)
+        .ok();
 }
 
 fn mode(path: &Path) -> u32 {
@@ -41,7 +43,7 @@ fn a_corrupt_or_truncated_credentials_file_is_named_and_never_rewritten() {
         for args in [
             &["token"][..],
             &["whoami"][..],
-            &["apikey", "set", "--key-stdin"][..],
+            &["apikey", "set", "--provider", "virtuous", "--key-stdin"][..],
             &["logout"][..],
         ] {
             env.secret("other-key-2");
@@ -70,7 +72,7 @@ fn an_empty_or_truncated_profiles_file_is_named_and_never_rewritten() {
             .code(1)
             .stderr_has("profiles.json")
             .stderr_lines_at_most(2);
-        env.run(&["apikey", "set", "--key-stdin"])
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
             .stdin(KEY)
             .code(1)
             .stderr_has("profiles.json");
@@ -84,7 +86,7 @@ fn a_missing_config_dir_is_created_private_on_first_write() {
     let dir = env.path("deep/er/crmauth");
     env.secret(KEY);
     env.run(&["token"]).env("CRMAUTH_CONFIG_DIR", &dir).code(3);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_CONFIG_DIR", &dir)
         .stdin(KEY)
         .ok();
@@ -128,7 +130,7 @@ fn a_stale_lock_from_a_killed_process_does_not_block() {
     killed_holder(&env.path("locks/default.lock"));
     let started = Instant::now();
     env.secret("after-the-kill-3");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("after-the-kill-3")
         .ok();
     env.run(&["token"])
@@ -149,7 +151,9 @@ fn concurrent_apikey_sets_end_with_one_consistent_record() {
         for key in &keys {
             let env = &env;
             scope.spawn(move || {
-                env.run(&["apikey", "set", "--key-stdin"]).stdin(key).ok();
+                env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+                    .stdin(key)
+                    .ok();
             });
         }
     });
@@ -273,14 +277,14 @@ fn a_read_only_config_dir_is_a_clear_error_and_loses_nothing() {
         return;
     };
     env.secret(KEY);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_CONFIG_DIR", &dir)
         .stdin(KEY)
         .ok();
     let before = std::fs::read(dir.join("credentials.json")).expect("read");
     mount.read_only();
     env.secret("read-only-key-4");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_CONFIG_DIR", &dir)
         .stdin("read-only-key-4")
         .code(1)
@@ -305,7 +309,7 @@ fn a_full_disk_keeps_the_old_file() {
         return;
     };
     env.secret(KEY);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_CONFIG_DIR", &dir)
         .stdin(KEY)
         .ok();
@@ -314,7 +318,7 @@ fn a_full_disk_keeps_the_old_file() {
     let _ = std::fs::write(dir.join("filler"), vec![0u8; 256 * 1024]);
     let big_key = "full-disk-key-5-".repeat(2000);
     env.secret(&big_key);
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .env("CRMAUTH_CONFIG_DIR", &dir)
         .stdin(&big_key)
         .code(1)

@@ -1,12 +1,14 @@
-//! Virto Commerce OAuth end to end: password grant with `offline_access`,
-//! client_credentials, the client sent with every grant, rotating refresh,
-//! RFC 6749 errors, JWT claims, `whoami --verify` and RFC 7009 revocation.
+//! Virto Commerce end to end: password grant with `offline_access`,
+//! client_credentials, the client sent with every grant, rolling refresh,
+//! RFC 6749 errors, JWT claims, `whoami --verify` that a `200 {}` cannot
+//! fool, revocation that revokes on the platform and on RFC 7009 servers,
+//! and API keys in an `api_key` header.
 
 mod support;
 
 use support::FakeResponse;
 use support::crmauth::{Env, Run, Store, stores};
-use support::virto::{CURRENT_USER_PATH, FakeVirto, TOKEN_PATH};
+use support::virto::{FakeVirto, PROFILE_PATH, REVOKE_PATH, RevokeMode, TOKEN_PATH};
 
 const USER: &str = "admin";
 const PASSWORD: &str = "p@ss&w=rd+%20é \"q\"";
@@ -89,10 +91,10 @@ fn a_password_login_asks_for_offline_access_and_shows_jwt_claims() {
         assert_eq!(whoami["kind"], "oauth_password");
         assert_eq!(whoami["has_refresh_token"], true);
         // The answer does not say when the refresh token expires: the
-        // documented 14 days are assumed.
+        // platform's default 30 days are assumed.
         support::crmauth::assert_time_from_now(
             &whoami["refresh_expires_at"],
-            jiff::SignedDuration::from_hours(14 * 24),
+            jiff::SignedDuration::from_hours(30 * 24),
         );
         assert_eq!(whoami["scopes"], serde_json::json!(["offline_access"]));
         assert_eq!(whoami["jwt_claims"]["name"], USER);
@@ -353,27 +355,6 @@ fn opaque_tokens_without_expiry() {
 }
 
 #[test]
-fn whoami_verify_uses_currentuser() {
-    for store in stores() {
-        let server = server();
-        let env = Env::new(store);
-        password_login(&env, &server, &[]).ok();
-        guard_tokens(&env, &server);
-        env.run(&["whoami", "--verify"]).ok().stdout_has("verified");
-        let request = server.requests_to(CURRENT_USER_PATH).pop().expect("verify");
-        assert_eq!(
-            request.bearer_token(),
-            server.last_access_token().as_deref()
-        );
-        server.invalidate_access_tokens();
-        env.run(&["whoami", "--verify", "--json"])
-            .code(4)
-            .stderr_has("401")
-            .stderr_lines_at_most(2);
-    }
-}
-
-#[test]
 fn whoami_verify_refreshes_a_stale_token_first() {
     let server = server();
     server.set_expires_in(Some(30));
@@ -383,51 +364,6 @@ fn whoami_verify_refreshes_a_stale_token_first() {
     env.run(&["whoami", "--verify"]).ok();
     guard_tokens(&env, &server);
     assert_eq!(server.grant_count("refresh_token"), 1);
-}
-
-#[test]
-fn logout_revoke_revokes_the_refresh_token_with_the_client() {
-    for store in stores() {
-        let server = server();
-        let env = Env::new(store);
-        password_login(&env, &server, &["--client-id", CLIENT])
-            .env("CRMAUTH_CLIENT_SECRET", CLIENT_SECRET)
-            .ok();
-        guard_tokens(&env, &server);
-        let refresh = server.last_refresh_token().expect("issued");
-        env.run(&["logout", "--revoke"])
-            .ok()
-            .stderr_has("Revoked")
-            .stderr_has("Logged out");
-        let revocations = server.revocations();
-        assert_eq!(revocations.len(), 1);
-        assert_eq!(revocations[0].token, refresh);
-        assert_eq!(
-            revocations[0].token_type_hint.as_deref(),
-            Some("refresh_token")
-        );
-        assert_eq!(revocations[0].client_id.as_deref(), Some(CLIENT));
-        assert_eq!(revocations[0].client_secret.as_deref(), Some(CLIENT_SECRET));
-        assert!(!server.valid_refresh_token(&refresh));
-        env.run(&["token"]).code(3);
-    }
-}
-
-#[test]
-fn logout_revoke_of_client_credentials_revokes_the_access_token() {
-    let server = server();
-    let env = Env::new(Store::File);
-    client_login(&env, &server, &[]).ok();
-    guard_tokens(&env, &server);
-    let access = server.last_access_token().expect("issued");
-    env.run(&["logout", "--revoke"]).ok();
-    let revocations = server.revocations();
-    assert_eq!(revocations[0].token, access);
-    assert_eq!(
-        revocations[0].token_type_hint.as_deref(),
-        Some("access_token")
-    );
-    assert!(!server.valid_access_token(&access));
 }
 
 #[test]
@@ -448,4 +384,191 @@ fn a_virto_login_needs_a_url() {
         .env("CRMAUTH_PASSWORD", "x")
         .code(2)
         .stderr_has("--url");
+}
+
+#[test]
+fn whoami_verify_asks_an_endpoint_that_a_dead_token_cannot_pass() {
+    for store in stores() {
+        let server = server();
+        let env = Env::new(store);
+        password_login(&env, &server, &[]).ok();
+        guard_tokens(&env, &server);
+        env.run(&["whoami", "--verify"])
+            .ok()
+            .stdout_has("verified: the server accepts the credential (user admin)");
+        let request = server.requests_to(PROFILE_PATH).pop().expect("verify");
+        assert_eq!(
+            request.bearer_token(),
+            server.last_access_token().as_deref()
+        );
+        // security/currentuser still answers `200 {}`; that is no proof.
+        server.invalidate_access_tokens();
+        env.run(&["whoami", "--verify", "--json"])
+            .code(4)
+            .stderr_has("401")
+            .stderr_has("'crmauth login -p default'")
+            .stderr_lines_at_most(2);
+    }
+}
+
+#[test]
+fn whoami_verify_of_a_client_token_tells_live_from_dead() {
+    let server = server();
+    let env = Env::new(Store::File);
+    client_login(&env, &server, &[]).ok();
+    guard_tokens(&env, &server);
+    env.run(&["whoami", "--verify"])
+        .ok()
+        .stdout_has("verified: the server accepts the credential\n");
+    server.invalidate_access_tokens();
+    env.run(&["-p", "default", "whoami", "--verify"])
+        .code(4)
+        .stderr_has("-p default");
+}
+
+/// `apikey set --provider virto` and the key in every place a header goes.
+fn api_key_profile(server: &FakeVirto, key: &str) -> Env {
+    let env = Env::new(Store::File);
+    env.secret(key);
+    env.run(&[
+        "-p",
+        "shop",
+        "apikey",
+        "set",
+        "--provider",
+        "virto",
+        "--url",
+        &server.url(),
+        "--key-stdin",
+    ])
+    .stdin(key)
+    .ok();
+    env
+}
+
+#[test]
+fn a_virto_api_key_goes_in_an_api_key_header_everywhere() {
+    const KEY: &str = "vk_9d8c7b6a5f4e3d2c";
+    let server = server();
+    server.add_api_key(USER, KEY);
+    let env = api_key_profile(&server, KEY);
+    let token = |format: &str| {
+        env.run(&["-p", "shop", "token", "--format", format])
+            .reveals()
+            .ok()
+    };
+    token("raw").stdout_is(&format!("{KEY}\n"));
+    token("header").stdout_is(&format!("api_key: {KEY}\n"));
+    token("env").stdout_is(&format!(
+        "CRMAUTH_TOKEN='{KEY}'\nCRMAUTH_HEADER='api_key: {KEY}'\n"
+    ));
+    let json = token("json").json();
+    assert_eq!(json["header_name"], "api_key");
+    assert_eq!(json["header_value"], KEY);
+    assert_eq!(json["header"], format!("api_key: {KEY}"));
+    assert_eq!(json["kind"], "api_key");
+    assert_eq!(json["provider"], "virto");
+    assert_eq!(json["token_type"], serde_json::Value::Null);
+    assert_eq!(json["expires_at"], serde_json::Value::Null);
+
+    env.run(&["-p", "shop", "whoami", "--verify"])
+        .ok()
+        .stdout_has("(user admin)");
+    let request = server.requests_to(PROFILE_PATH).pop().expect("verify");
+    assert_eq!(request.header("api_key"), Some(KEY));
+    assert_eq!(request.header("authorization"), None);
+
+    env.run(&["-p", "shop", "refresh"])
+        .code(2)
+        .stderr_has("nothing to refresh");
+    server.remove_api_key(KEY);
+    env.run(&["-p", "shop", "whoami", "--verify"])
+        .code(4)
+        .stderr_has("crmauth apikey set -p shop");
+    env.run(&["-p", "shop", "logout", "--revoke"])
+        .ok()
+        .stderr_has("does not revoke Virto API keys")
+        .stderr_has("Logged out");
+    assert!(server.requests_to(REVOKE_PATH).is_empty());
+}
+
+#[test]
+fn logout_revoke_kills_the_login_on_the_platform_and_says_what_survives() {
+    for store in stores() {
+        let server = server();
+        let env = Env::new(store);
+        password_login(&env, &server, &["--client-id", CLIENT])
+            .env("CRMAUTH_CLIENT_SECRET", CLIENT_SECRET)
+            .ok();
+        guard_tokens(&env, &server);
+        let access = server.last_access_token().expect("issued");
+        let refresh = server.last_refresh_token().expect("issued");
+        env.run(&["logout", "--revoke"])
+            .ok()
+            .stderr_has("Revoked")
+            .stderr_has("stays valid until it expires, 20")
+            .stderr_has("Logged out");
+        assert!(!server.login_alive(&access), "the login is still alive");
+        assert!(!server.valid_refresh_token(&refresh));
+        let revocations = server.revocations();
+        assert_eq!(revocations.len(), 1);
+        // The platform reads the Bearer; standard servers read the form.
+        assert_eq!(revocations[0].bearer.as_deref(), Some(access.as_str()));
+        assert_eq!(revocations[0].token, refresh);
+        assert_eq!(
+            revocations[0].token_type_hint.as_deref(),
+            Some("refresh_token")
+        );
+        assert_eq!(revocations[0].client_id.as_deref(), Some(CLIENT));
+        assert_eq!(revocations[0].client_secret.as_deref(), Some(CLIENT_SECRET));
+        env.run(&["token"]).code(3);
+    }
+}
+
+#[test]
+fn logout_revoke_with_an_expired_access_token_refreshes_first() {
+    let server = server();
+    let env = Env::new(Store::File);
+    server.set_expires_in(Some(0));
+    password_login(&env, &server, &[]).ok();
+    server.set_expires_in(Some(1800));
+    env.run(&["logout", "--revoke"]).ok().stderr_has("Revoked");
+    guard_tokens(&env, &server);
+    assert_eq!(server.grant_count("refresh_token"), 1);
+    let fresh = server.last_access_token().expect("refreshed");
+    let revocations = server.revocations();
+    assert_eq!(revocations[0].bearer.as_deref(), Some(fresh.as_str()));
+    assert!(!server.login_alive(&fresh));
+    for refresh in server.issued_refresh_tokens() {
+        assert!(
+            !server.valid_refresh_token(&refresh),
+            "a refresh token survived"
+        );
+    }
+}
+
+#[test]
+fn logout_revoke_on_a_standard_server_revokes_the_form_token() {
+    let server = server();
+    server.set_revoke_mode(RevokeMode::Rfc7009);
+    let env = Env::new(Store::File);
+    password_login(&env, &server, &[]).ok();
+    guard_tokens(&env, &server);
+    let refresh = server.last_refresh_token().expect("issued");
+    env.run(&["logout", "--revoke"]).ok();
+    assert!(!server.valid_refresh_token(&refresh));
+}
+
+#[test]
+fn logout_revoke_of_a_dead_login_logs_out_locally() {
+    let server = server();
+    let env = Env::new(Store::File);
+    server.set_expires_in(Some(0));
+    password_login(&env, &server, &[]).ok();
+    guard_tokens(&env, &server);
+    server.invalidate_refresh_tokens();
+    env.run(&["logout", "--revoke"])
+        .ok()
+        .stderr_has("nothing left to revoke");
+    env.run(&["token"]).code(3);
 }

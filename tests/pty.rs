@@ -252,7 +252,7 @@ fn apikey_set_asks_for_the_url_with_its_default_and_for_the_key_without_echo() {
     let env = Env::new(Store::File);
     let key = "k3y-typed-at-a-hidden-prompt";
     env.secret(key);
-    let mut pty = Pty::spawn(&env, &["apikey", "set"]);
+    let mut pty = Pty::spawn(&env, &["apikey", "set", "--provider", "virtuous"]);
     pty.expect("URL")
         .expect(r"https://api\.virtuoussoftware\.com")
         .type_line("")
@@ -273,7 +273,10 @@ fn apikey_set_asks_for_the_url_with_its_default_and_for_the_key_without_echo() {
 #[test]
 fn apikey_set_takes_a_typed_url() {
     let env = Env::new(Store::File);
-    let mut pty = Pty::spawn(&env, &["-p", "mine", "apikey", "set"]);
+    let mut pty = Pty::spawn(
+        &env,
+        &["-p", "mine", "apikey", "set", "--provider", "virtuous"],
+    );
     pty.expect("URL")
         .type_line("https://crm.example.com")
         .expect(r"https://crm\.example\.com") // a plain prompt echoes
@@ -287,7 +290,7 @@ fn apikey_set_takes_a_typed_url() {
 #[test]
 fn ctrl_c_at_the_url_prompt_stops_and_stores_nothing() {
     let env = Env::new(Store::File);
-    Pty::spawn(&env, &["apikey", "set"])
+    Pty::spawn(&env, &["apikey", "set", "--provider", "virtuous"])
         .expect("URL")
         .ctrl_c()
         .is_interrupted();
@@ -297,21 +300,31 @@ fn ctrl_c_at_the_url_prompt_stops_and_stores_nothing() {
 #[test]
 fn ctrl_c_at_the_hidden_key_prompt_stops_and_stores_nothing() {
     let env = Env::new(Store::File);
-    Pty::spawn(&env, &["apikey", "set", "--url", "https://crm.example.com"])
-        .expect("API key")
-        .wait_until_hidden()
-        .type_keys("half-typed") // no Enter
-        .ctrl_c()
-        .is_interrupted()
-        .echo_is_on()
-        .cursor_is_visible();
+    Pty::spawn(
+        &env,
+        &[
+            "apikey",
+            "set",
+            "--provider",
+            "virtuous",
+            "--url",
+            "https://crm.example.com",
+        ],
+    )
+    .expect("API key")
+    .wait_until_hidden()
+    .type_keys("half-typed") // no Enter
+    .ctrl_c()
+    .is_interrupted()
+    .echo_is_on()
+    .cursor_is_visible();
     nothing_stored(&env);
 }
 
 #[test]
 fn eof_at_the_url_prompt_is_exit_2_and_stores_nothing() {
     let env = Env::new(Store::File);
-    Pty::spawn(&env, &["apikey", "set"])
+    Pty::spawn(&env, &["apikey", "set", "--provider", "virtuous"])
         .expect("URL")
         .ctrl_d()
         .exits_with(2)
@@ -355,11 +368,21 @@ fn esc_at_the_provider_select_is_exit_2_and_stores_nothing() {
 #[test]
 fn eof_at_the_hidden_key_prompt_stores_nothing() {
     let env = Env::new(Store::File);
-    Pty::spawn(&env, &["apikey", "set", "--url", "https://crm.example.com"])
-        .expect("API key")
-        .wait_until_hidden()
-        .ctrl_d()
-        .is_interrupted();
+    Pty::spawn(
+        &env,
+        &[
+            "apikey",
+            "set",
+            "--provider",
+            "virtuous",
+            "--url",
+            "https://crm.example.com",
+        ],
+    )
+    .expect("API key")
+    .wait_until_hidden()
+    .ctrl_d()
+    .is_interrupted();
     nothing_stored(&env);
 }
 
@@ -367,7 +390,8 @@ fn eof_at_the_hidden_key_prompt_stores_nothing() {
 fn prompts_are_coloured_unless_no_color_is_set() {
     for colour in [true, false] {
         let env = Env::new(Store::File);
-        let mut pty = Pty::spawn_with_colour(&env, &["apikey", "set"], colour);
+        let mut pty =
+            Pty::spawn_with_colour(&env, &["apikey", "set", "--provider", "virtuous"], colour);
         pty.expect("URL").ctrl_c().is_interrupted();
         let coloured = Regex(r"\x1b\[[0-9;]*m")
             .check(pty.screen.as_bytes(), true)

@@ -10,7 +10,9 @@ fn env_output_survives_eval_for_any_token_characters() {
     let env = Env::new(Store::File);
     let nasty = r#"k'ey "with" $(touch pwned) `x` \ $HOME;|&"#;
     env.secret(nasty);
-    env.run(&["apikey", "set", "--key-stdin"]).stdin(nasty).ok();
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+        .stdin(nasty)
+        .ok();
     let printed = env.run(&["token", "--format", "env"]).reveals().ok().stdout;
     let script =
         format!("{printed}\nprintf '%s\\n%s' \"$CRMAUTH_TOKEN\" \"$CRMAUTH_AUTHORIZATION\"");
@@ -33,7 +35,7 @@ fn env_output_survives_eval_for_any_token_characters() {
 fn raw_output_is_the_token_and_one_newline() {
     let env = Env::new(Store::File);
     env.secret("raw-token-value");
-    env.run(&["apikey", "set", "--key-stdin"])
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
         .stdin("raw-token-value")
         .ok();
     let out = env.run(&["token", "--format", "raw"]).reveals().ok();

@@ -552,7 +552,9 @@ fn authtoken_commands_refuse_a_profile_of_another_provider() {
     let env = Env::new(Store::File);
     let key = "virtuous-api-key-kept";
     env.secret(key);
-    env.run(&["apikey", "set", "--key-stdin"]).stdin(key).ok();
+    env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+        .stdin(key)
+        .ok();
     run_generate(&env, &server)
         .code(2)
         .stderr_has("profile 'default' is a virtuous profile")

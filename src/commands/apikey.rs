@@ -1,4 +1,5 @@
-//! `crmauth apikey set`: store a static API key (sent as Bearer).
+//! `crmauth apikey set`: store a static API key (sent in the header its
+//! provider reads).
 
 use std::process::ExitCode;
 
@@ -17,15 +18,16 @@ pub fn set(ctx: &Context, args: ApikeySetArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
     let existing = profiles.get(&name);
-    let provider = args
-        .provider
-        .or(existing.map(|p| p.provider))
-        .unwrap_or(ProviderKind::Virtuous);
+    let takes_keys: Vec<ProviderKind> = ProviderKind::ALL
+        .into_iter()
+        .filter(|kind| kind.traits().api_keys)
+        .collect();
+    let provider = input::provider(args.provider.or(existing.map(|p| p.provider)), &takes_keys)?;
     let traits = provider.traits();
     if !traits.api_keys {
         let instead = match traits.login {
-            LoginKind::AuthToken => "crmauth authtoken generate".to_string(),
-            LoginKind::OAuth => format!("crmauth login --provider {}", traits.name),
+            LoginKind::AuthToken => traits.login_command(&name),
+            LoginKind::OAuth => format!("crmauth login -p {name} --provider {}", traits.name),
         };
         return Err(
             UsageError::new(format!("{} profiles do not use API keys", traits.name))

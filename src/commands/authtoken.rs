@@ -9,15 +9,20 @@ use crate::context::Context;
 use crate::error::{NotLoggedIn, UsageError};
 use crate::input::{self, SecretSource};
 use crate::profile::Profile;
-use crate::provider::{LoginRequest, ProviderKind, Revocation};
+use crate::provider::{LoginKind, LoginRequest, ProviderKind, Revocation};
 use crate::session;
 
 pub fn generate(ctx: &Context, args: AuthtokenGenerateArgs) -> Result<ExitCode> {
-    run_generate(ctx, args, false)
+    run_generate(ctx, args, None)
+}
+
+/// Whether `provider`'s logins are permanent auth tokens (`authtoken`'s own).
+fn issues_auth_tokens(provider: ProviderKind) -> bool {
+    provider.traits().login == LoginKind::AuthToken
 }
 
 /// `crmauth login --provider vertical`: the same as `authtoken generate`.
-pub fn login(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
+pub fn login(ctx: &Context, args: LoginArgs, provider: ProviderKind) -> Result<ExitCode> {
     let unused = [
         ("--otp", args.otp.is_some()),
         ("--client-id", args.client_id.is_some()),
@@ -26,7 +31,8 @@ pub fn login(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
     ];
     if let Some((flag, _)) = unused.iter().find(|(_, given)| *given) {
         return Err(UsageError::new(format!(
-            "{flag} does not apply to Vertical CRM, which issues permanent auth tokens"
+            "{flag} does not apply to {}, which issues permanent auth tokens",
+            provider.as_str()
         ))
         .into());
     }
@@ -39,37 +45,46 @@ pub fn login(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
             display_name: args.display_name,
             allow_http: args.allow_http,
         },
-        true,
+        Some(provider),
     )
 }
 
-/// `replace_other_provider`: `login --provider vertical` may turn a profile
-/// of another provider into a Vertical one, as the user asked; `authtoken
-/// generate` names no provider, so it refuses rather than replace it.
+/// `chosen`: `login --provider P` may turn a profile of another provider
+/// into one of P, as the user asked; `authtoken generate` names no provider,
+/// so it refuses rather than replace it.
 fn run_generate(
     ctx: &Context,
     args: AuthtokenGenerateArgs,
-    replace_other_provider: bool,
+    chosen: Option<ProviderKind>,
 ) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
-    if let Some(other) = profiles
-        .get(&name)
-        .filter(|profile| profile.provider != ProviderKind::Vertical && !replace_other_provider)
-    {
+    let stored = profiles.get(&name).map(|profile| profile.provider);
+    if let Some(other) = stored.filter(|kind| !issues_auth_tokens(*kind) && chosen.is_none()) {
         return Err(UsageError::new(format!(
-            "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
-            other.provider.as_str()
+            "profile '{name}' is a {} profile, which does not use auth tokens",
+            other.as_str()
         ))
-        .with_hint(
-            "use another profile (-p NAME), or 'crmauth login --provider vertical' to replace it",
-        )
+        .with_hint(format!(
+            "use another profile (-p NAME), or run 'crmauth login -p {name} --provider vertical' \
+             to replace it"
+        ))
         .into());
     }
-    // A new token for an existing Vertical profile reuses its URL and user.
+    let issuers: Vec<ProviderKind> = ProviderKind::ALL
+        .into_iter()
+        .filter(|kind| issues_auth_tokens(*kind))
+        .collect();
+    let provider = match (chosen, stored, issuers.as_slice()) {
+        (Some(kind), _, _) => kind,
+        (None, Some(kind), _) => kind,
+        (None, None, [only]) => *only,
+        (None, None, several) => input::provider(None, several)?,
+    };
+    // A new token for an existing profile of the provider reuses its URL and user.
     let existing = profiles
         .get(&name)
-        .filter(|profile| profile.provider == ProviderKind::Vertical);
+        .filter(|profile| profile.provider == provider);
     let allow_http = args.allow_http || existing.is_some_and(|p| p.allow_http);
     let url = input::plain_value(
         args.url.or_else(|| existing.map(|p| p.url.clone())),
@@ -98,9 +113,10 @@ fn run_generate(
         prompt: "Password",
     })?;
     let http = ctx.http()?;
-    let credential = ProviderKind::Vertical.protocol().login(
+    let credential = provider.protocol().login(
         &http,
         &LoginRequest {
+            profile: name.clone(),
             url: url.clone(),
             username: Some(email.clone()),
             password: Some(password),
@@ -109,7 +125,7 @@ fn run_generate(
         },
     )?;
     let profile = Profile {
-        provider: ProviderKind::Vertical,
+        provider,
         url,
         user: Some(email),
         client_id: None,
@@ -150,17 +166,22 @@ pub fn delete(ctx: &Context) -> Result<ExitCode> {
         let current = current.ok_or_else(|| NotLoggedIn {
             profile: name.clone(),
         })?;
-        if current.profile.provider != ProviderKind::Vertical {
+        let provider = current.profile.provider;
+        if !issues_auth_tokens(provider) {
             return Err(UsageError::new(format!(
-                "profile '{name}' is a {} profile; auth tokens are Vertical CRM's",
-                current.profile.provider.as_str()
+                "profile '{name}' is a {} profile, which does not use auth tokens",
+                provider.as_str()
             ))
             .with_hint(format!("run 'crmauth logout --revoke -p {name}'"))
             .into());
         }
-        ProviderKind::Vertical
+        provider
             .protocol()
-            .revoke(&ctx.http()?, &current.profile, &current.credential)
+            .revoke(
+                &ctx.http()?,
+                current.profile.target(&name),
+                &current.credential,
+            )
             .with_context(|| {
                 format!("cannot delete the auth token of profile '{name}' (kept locally)")
             })
@@ -169,9 +190,10 @@ pub fn delete(ctx: &Context) -> Result<ExitCode> {
         Revocation::AlreadyInvalid(cause) => ctx.warn(format!(
             "the server already considered the auth token of profile '{name}' invalid ({cause}); removed it locally"
         )),
-        Revocation::Revoked | Revocation::Unsupported => {
+        Revocation::Revoked { .. } => {
             ctx.note(format!("Deleted the auth token of profile '{name}' on the server and locally"))
         }
+        Revocation::NotRevoked(reason) => ctx.warn(format!("{reason}; removed it locally")),
     }
     Ok(ExitCode::SUCCESS)
 }

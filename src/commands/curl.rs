@@ -29,7 +29,6 @@ use crate::context::Context;
 use crate::error::UsageError;
 use crate::http;
 use crate::input;
-use crate::provider;
 use crate::secret::Secret;
 use crate::session::Session;
 
@@ -49,14 +48,14 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         store.as_ref(),
         min_valid()?,
     )?;
-    let value = provider::authorization_value(
+    let header = session.profile.provider.header(
         session.credential.info.kind,
         &session.credential.access_token,
     );
-    if value.expose().contains(['\r', '\n']) {
+    if header.value.expose().contains(['\r', '\n']) {
         bail!("the credential of profile '{name}' contains a line break; log in again");
     }
-    let line = Secret::new(format!("Authorization: {}\n", value.expose()));
+    let line = Secret::new(format!("{}\n", header.line().expose()));
     let mut pieces = plan(&args.args, &session.profile.url);
     refuse_plain_http(&pieces, session.profile.allow_http)?;
     if let Some(ca) = ctx.ca_bundle() {

@@ -22,9 +22,9 @@ pub fn run(ctx: &Context, args: LoginArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
     let name = ctx.profile_name(&profiles);
     let known = profiles.get(&name).map(|profile| profile.provider);
-    let provider = input::provider(args.provider.or(known))?;
+    let provider = input::provider(args.provider.or(known), &ProviderKind::ALL)?;
     match provider.traits().login {
-        LoginKind::AuthToken => authtoken::login(ctx, args),
+        LoginKind::AuthToken => authtoken::login(ctx, args, provider),
         LoginKind::OAuth => oauth_login(ctx, args, provider, &profiles, &name),
     }
 }
@@ -75,6 +75,7 @@ fn oauth_login(
                 .is_some_and(|p| p.credential.kind == CredentialKind::OauthClientCredentials));
 
     let mut request = LoginRequest {
+        profile: name.to_string(),
         url,
         scopes: args.scope.clone(),
         client_id: client_id.clone(),

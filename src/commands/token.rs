@@ -19,13 +19,19 @@ pub fn run(ctx: &Context, args: &TokenArgs) -> Result<ExitCode> {
         store.as_ref(),
         args.min_valid,
     )?;
+    let credential = &session.credential;
+    let header = session
+        .profile
+        .provider
+        .header(credential.info.kind, &credential.access_token);
     let text = output::render_token(
         &TokenView {
             profile: &session.name,
             provider: session.profile.provider.as_str(),
-            kind: session.credential.info.kind,
-            token: &session.credential.access_token,
-            expires_at: session.credential.info.expires_at,
+            kind: credential.info.kind,
+            token: &credential.access_token,
+            header: &header,
+            expires_at: credential.info.expires_at,
         },
         args.format,
     );

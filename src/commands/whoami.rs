@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use crate::cli::WhoamiArgs;
 use crate::context::Context;
+use crate::credential;
 use crate::output::{self, WhoamiJson};
 use crate::session::Session;
 
@@ -15,14 +16,15 @@ pub fn run(ctx: &Context, args: &WhoamiArgs) -> Result<ExitCode> {
     let name = ctx.profile_name(&profiles);
     let store = ctx.store();
     let mut session = Session::load(store.as_ref(), &profiles, &name)?;
+    let mut verified = None;
     if args.verify {
         session = session.ensure_fresh(ctx, store.as_ref(), args.min_valid)?;
         let http = ctx.http()?;
-        session
-            .profile
-            .provider
-            .protocol()
-            .verify(&http, &session.profile, &session.credential)?;
+        verified = Some(session.profile.provider.protocol().verify(
+            &http,
+            session.profile.target(&session.name),
+            &session.credential,
+        )?);
     }
     let info = &session.credential.info;
     let now = Timestamp::now();
@@ -39,14 +41,17 @@ pub fn run(ctx: &Context, args: &WhoamiArgs) -> Result<ExitCode> {
         has_refresh_token: session.credential.refresh_token.is_some(),
         refresh_expires_at: info.refresh_expires_at.map(output::rfc3339),
         scopes: info.scopes.clone(),
-        jwt_claims: output::jwt_claims(&session.credential.access_token),
+        jwt_claims: credential::jwt_claims(&session.credential.access_token),
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&view)?);
     } else {
         print!("{}", view.render_text(&ctx.store_location(), now));
-        if args.verify {
-            println!("verified: the server accepts the credential");
+        if let Some(verified) = verified {
+            match verified.who {
+                Some(who) => println!("verified: the server accepts the credential ({who})"),
+                None => println!("verified: the server accepts the credential"),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,9 @@
 //! Adding a provider: a file implementing [`Provider`] (its protocol, and
 //! [`Traits`] saying what its logins take), a variant in [`ProviderKind`],
 //! and one line in [`ProviderKind::protocol`]. The commands ask the traits,
-//! never the provider's name.
+//! never the provider's name. A provider sees a stored profile only as a
+//! [`Target`]: what it needs to reach the server and to name the profile in
+//! its next steps.
 
 pub mod oauth2;
 pub mod vertical;
@@ -18,7 +20,6 @@ use thiserror::Error;
 use crate::credential::{Credential, CredentialKind};
 use crate::error::{Classify, Exit};
 use crate::http::{Http, HttpError, Trouble};
-use crate::profile::Profile;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
@@ -26,7 +27,7 @@ use crate::secret::Secret;
 pub enum ProviderKind {
     /// Virtuous CRM: OAuth password grant (with 2FA) or a static API key
     Virtuous,
-    /// Virto Commerce (self-hosted): OAuth password or client_credentials grant
+    /// Virto Commerce (self-hosted): OAuth password or client_credentials grant, or an API key
     Virto,
     /// Vertical CRM (Zoho-style, self-hosted): permanent auth tokens
     Vertical,
@@ -77,8 +78,33 @@ pub struct Traits {
     pub oauth_clients: bool,
     /// The server may ask for a two-factor code (`--otp`).
     pub two_factor: bool,
-    /// `apikey set` can store a static key, sent as Bearer.
+    /// `apikey set` can store a static key (sent as [`Provider::header`] says).
     pub api_keys: bool,
+}
+
+impl Traits {
+    /// The command that obtains a new credential for `profile`, for next steps.
+    pub fn login_command(&self, profile: &str) -> String {
+        match self.login {
+            LoginKind::OAuth => format!("crmauth login -p {profile}"),
+            LoginKind::AuthToken => format!("crmauth authtoken generate -p {profile}"),
+        }
+    }
+
+    /// `run 'crmauth login -p NAME'`: the next step after a rejection.
+    pub fn login_hint(&self, profile: &str) -> String {
+        format!("run '{}'", self.login_command(profile))
+    }
+}
+
+/// What a provider knows of a stored profile.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The profile's name, for next steps (`crmauth login -p NAME`).
+    pub profile: &'a str,
+    pub url: &'a str,
+    /// The OAuth client the credential was obtained with.
+    pub client_id: Option<&'a str>,
 }
 
 /// How `login` obtains a credential.
@@ -90,16 +116,40 @@ pub enum LoginKind {
     AuthToken,
 }
 
-/// The header every credential is sent in.
+/// The header most credentials are sent in.
 pub const AUTHORIZATION: &str = "Authorization";
 
-/// The `Authorization` header value for a credential: OAuth tokens and API keys
-/// as `Bearer`, whatever casing the server used for `token_type`; Vertical
-/// auth tokens bare.
-pub fn authorization_value(kind: CredentialKind, token: &Secret) -> Secret {
-    match kind {
-        CredentialKind::AuthToken => token.clone(),
-        _ => Secret::new(format!("Bearer {}", token.expose())),
+/// The header a credential is sent in: its name, and its value (secret).
+pub struct Header {
+    pub name: &'static str,
+    /// `Bearer` when the value is `Bearer <token>`.
+    pub scheme: Option<&'static str>,
+    pub value: Secret,
+}
+
+impl Header {
+    /// `Authorization: Bearer <token>`, whatever casing the server used for
+    /// `token_type`.
+    pub fn bearer(token: &Secret) -> Self {
+        Self {
+            name: AUTHORIZATION,
+            scheme: Some("Bearer"),
+            value: Secret::new(format!("Bearer {}", token.expose())),
+        }
+    }
+
+    /// `NAME: <token>`, the token alone.
+    pub fn bare(name: &'static str, token: &Secret) -> Self {
+        Self {
+            name,
+            scheme: None,
+            value: token.clone(),
+        }
+    }
+
+    /// `Name: value`, as curl's `-H` and `CRMAUTH_HEADER` take it.
+    pub fn line(&self) -> Secret {
+        Secret::new(format!("{}: {}", self.name, self.value.expose()))
     }
 }
 
@@ -122,6 +172,8 @@ pub fn server_text(text: &str) -> String {
 /// What the user asked for at login; the provider picks what its grant needs.
 #[derive(Debug, Default)]
 pub struct LoginRequest {
+    /// The profile being logged in, for next steps.
+    pub profile: String,
     pub url: String,
     pub username: Option<String>,
     pub password: Option<Secret>,
@@ -135,11 +187,21 @@ pub struct LoginRequest {
 /// What `logout --revoke` achieved on the server.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Revocation {
-    Revoked,
+    /// Revoked. `access_token_survives`: an access token already issued
+    /// (a self-contained JWT) stays valid until it expires.
+    Revoked { access_token_survives: bool },
     /// The server already considered the credential invalid.
     AlreadyInvalid(String),
-    /// The provider documents no way to revoke.
-    Unsupported,
+    /// Not revoked by crmauth, and why (no documented endpoint, keys
+    /// managed elsewhere).
+    NotRevoked(String),
+}
+
+/// What `whoami --verify` learnt: the server accepts the credential.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verified {
+    /// Who the server says the credential belongs to, when it says.
+    pub who: Option<String>,
 }
 
 #[derive(Debug, Error)]
@@ -226,7 +288,7 @@ pub trait Provider: Sync {
     fn refresh(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
     ) -> Result<Credential, ProviderError>;
 
@@ -234,17 +296,36 @@ pub trait Provider: Sync {
     fn verify(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
-    ) -> Result<(), ProviderError>;
+    ) -> Result<Verified, ProviderError>;
 
     /// Invalidates the credential on the server, where the provider allows it.
     fn revoke(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
     ) -> Result<Revocation, ProviderError>;
+
+    /// Whether [`Provider::revoke`] needs an unexpired access token (the
+    /// caller refreshes an expired one first).
+    fn revoke_needs_live_token(&self, _kind: CredentialKind) -> bool {
+        false
+    }
+
+    /// The header a credential of this provider is sent in: `Bearer` unless
+    /// the provider says otherwise.
+    fn header(&self, _kind: CredentialKind, token: &Secret) -> Header {
+        Header::bearer(token)
+    }
+}
+
+impl ProviderKind {
+    /// The header a credential of `kind` is sent in.
+    pub fn header(self, kind: CredentialKind, token: &Secret) -> Header {
+        self.protocol().header(kind, token)
+    }
 }
 
 #[cfg(test)]
@@ -252,19 +333,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_auth_tokens_go_bare() {
+    fn each_credential_goes_in_its_providers_header() {
         let token = Secret::new("abc");
-        assert_eq!(
-            authorization_value(CredentialKind::ApiKey, &token).expose(),
-            "Bearer abc"
-        );
-        assert_eq!(
-            authorization_value(CredentialKind::OauthPassword, &token).expose(),
-            "Bearer abc"
-        );
-        assert_eq!(
-            authorization_value(CredentialKind::AuthToken, &token).expose(),
-            "abc"
-        );
+        let line = |provider: ProviderKind, kind| provider.header(kind, &token).line();
+        let cases = [
+            (
+                ProviderKind::Virtuous,
+                CredentialKind::ApiKey,
+                "Authorization: Bearer abc",
+            ),
+            (
+                ProviderKind::Virtuous,
+                CredentialKind::OauthPassword,
+                "Authorization: Bearer abc",
+            ),
+            (
+                ProviderKind::Virto,
+                CredentialKind::OauthClientCredentials,
+                "Authorization: Bearer abc",
+            ),
+            (ProviderKind::Virto, CredentialKind::ApiKey, "api_key: abc"),
+            (
+                ProviderKind::Vertical,
+                CredentialKind::AuthToken,
+                "Authorization: abc",
+            ),
+        ];
+        for (provider, kind, expected) in cases {
+            assert_eq!(line(provider, kind).expose(), expected);
+        }
     }
 }

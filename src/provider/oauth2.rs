@@ -6,11 +6,14 @@
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 
-use crate::credential::{Credential, CredentialInfo, CredentialKind};
+use crate::credential::{self, Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request};
-use crate::profile::Profile;
-use crate::provider::{AUTHORIZATION, ProviderError, authorization_value, server_text};
+use crate::provider::{Header, ProviderError, Target, server_text};
 use crate::secret::Secret;
+
+/// Longer than any token lifetime a real server gives: an `expires_in`
+/// beyond it is a broken answer, not a token that never needs refreshing.
+const MAX_EXPIRES_IN: i64 = 10 * 365 * 24 * 3600;
 
 /// The grant being asked for, with what it needs.
 pub enum Grant<'a> {
@@ -50,9 +53,9 @@ pub struct Client<'a> {
 
 impl<'a> Client<'a> {
     /// The client that obtained a stored credential.
-    pub fn of(profile: &'a Profile, credential: &'a Credential) -> Self {
+    pub fn of(target: Target<'a>, credential: &'a Credential) -> Self {
         Self {
-            id: profile.client_id.as_deref(),
+            id: target.client_id,
             secret: credential.client_secret.as_ref(),
         }
     }
@@ -95,11 +98,13 @@ pub struct Expected<'a> {
     /// Granted scopes when the answer has no `scope` (RFC 6749 §5.1: same as requested).
     pub scopes: &'a [String],
     pub what: &'static str,
+    /// The next step when the server says no (`run 'crmauth login -p NAME'`).
+    pub next_step: &'a str,
     /// The provider's documented refresh-token lifetime, assumed when the
     /// answer carries a refresh token but does not say when it expires.
     pub refresh_lifetime: SignedDuration,
-    /// A field of the answer with the expiry as an HTTP date, which wins over
-    /// `expires_in` when it parses (Virtuous: `.expires`).
+    /// A field of the answer with the expiry as an HTTP date (Virtuous:
+    /// `.expires`); the earlier of it and `expires_in` counts.
     pub expiry_date_field: Option<&'static str>,
 }
 
@@ -110,7 +115,12 @@ pub fn parse_token_answer(
     expected: &Expected<'_>,
 ) -> Result<Credential, ProviderError> {
     if !answer.is_success() {
-        return Err(error_answer(answer, endpoint, expected.what));
+        return Err(error_answer(
+            answer,
+            endpoint,
+            expected.what,
+            expected.next_step,
+        ));
     }
     let mut object = json_object(answer).ok_or_else(|| {
         ProviderError::Unexpected(format!(
@@ -119,18 +129,31 @@ pub fn parse_token_answer(
             describe_body(answer)
         ))
     })?;
-    let access_token = take_secret(&mut object, "access_token").ok_or_else(|| {
+    let access_token = take_token(&mut object, "access_token", endpoint)?.ok_or_else(|| {
         ProviderError::Unexpected(format!(
             "POST {endpoint} answered {} without an access_token",
             answer.status
         ))
     })?;
     let obtained_at = Timestamp::now();
-    let expires_at = expected
+    let by_lifetime = match lifetime_field(&object, "expires_in") {
+        Ok(seconds) => seconds.and_then(|s| after(obtained_at, s)),
+        Err(shown) => {
+            return Err(ProviderError::Unexpected(format!(
+                "POST {endpoint} answered an expires_in of {shown}, not a number of seconds"
+            )));
+        }
+    };
+    let by_date = expected
         .expiry_date_field
-        .and_then(|field| date_field(&object, field))
-        .or_else(|| seconds_field(&object, "expires_in").and_then(|s| after(obtained_at, s)));
-    let refresh_token = take_secret(&mut object, "refresh_token");
+        .and_then(|field| date_field(&object, field));
+    // The earlier one counts; without either, a JWT's own `exp`.
+    let expires_at = match (by_lifetime, by_date) {
+        (Some(lifetime), Some(date)) => Some(lifetime.min(date)),
+        (lifetime, date) => lifetime.or(date),
+    }
+    .or_else(|| credential::jwt_expiry(&access_token));
+    let refresh_token = take_token(&mut object, "refresh_token", endpoint)?;
     let refresh_expires_at = seconds_field(&object, "refresh_expires_in")
         .or_else(|| seconds_field(&object, "refresh_token_expires_in"))
         .and_then(|s| after(obtained_at, s))
@@ -154,12 +177,12 @@ pub fn parse_token_answer(
 }
 
 /// A token obtained without a refresh token cannot be renewed.
-pub fn no_refresh_token() -> ProviderError {
+pub fn no_refresh_token(next_step: &str) -> ProviderError {
     ProviderError::Rejected {
         what: "the refresh",
         code: "no refresh token stored".to_string(),
         description: None,
-        hint: "run 'crmauth login'".to_string(),
+        hint: next_step.to_string(),
     }
 }
 
@@ -185,7 +208,12 @@ pub fn carry_over(mut fresh: Credential, old: &Credential) -> Credential {
 
 /// An error answer: RFC 6749 §5.2 JSON, 401/403 -> rejected (exit 4);
 /// redirects, 429, 5xx and anything undocumented -> unexpected (exit 5).
-pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> ProviderError {
+pub fn error_answer(
+    answer: &Answer,
+    endpoint: &str,
+    what: &'static str,
+    next_step: &str,
+) -> ProviderError {
     let status = answer.status;
     if let Some(trouble) = answer.trouble(&format!("POST {endpoint}")) {
         return ProviderError::Trouble(trouble);
@@ -201,13 +229,13 @@ pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> Prov
             description: description
                 .map(|d| server_text(&d))
                 .filter(|d| !d.is_empty()),
-            hint: "run 'crmauth login'".to_string(),
+            hint: next_step.to_string(),
         },
         _ if status == 401 || status == 403 => ProviderError::Rejected {
             what,
             code: format!("HTTP {status}"),
             description: None,
-            hint: "run 'crmauth login'".to_string(),
+            hint: next_step.to_string(),
         },
         _ => ProviderError::Unexpected(format!(
             "POST {endpoint} answered {status} with {}",
@@ -216,17 +244,22 @@ pub fn error_answer(answer: &Answer, endpoint: &str, what: &'static str) -> Prov
     }
 }
 
-/// `GET` an endpoint with the credential as `Bearer`: 2xx is fine, 401/403
-/// rejected (exit 4), anything else unexpected (exit 5).
-pub fn verify(http: &Http, url: &str, credential: &Credential) -> Result<(), ProviderError> {
-    let value = authorization_value(credential.info.kind, &credential.access_token);
+/// `GET` an endpoint with the credential's header: a 2xx answer that is
+/// JSON or empty is returned, 401/403 is rejected (exit 4) with `next_step`,
+/// anything else unexpected (exit 5).
+pub fn verify_get(
+    http: &Http,
+    url: &str,
+    header: &Header,
+    next_step: &str,
+) -> Result<Answer, ProviderError> {
     let answer =
-        http.send(&Request::get(url).headers(&[(AUTHORIZATION, Field::Secret(&value))]))?;
+        http.send(&Request::get(url).headers(&[(header.name, Field::Secret(&header.value))]))?;
     if let Some(trouble) = answer.trouble(&format!("GET {url}")) {
         return Err(ProviderError::Trouble(trouble));
     }
     match answer.status {
-        200..=299 if answer.is_empty_or_json() => Ok(()),
+        200..=299 if answer.is_empty_or_json() => Ok(answer),
         200..=299 => Err(ProviderError::Unexpected(format!(
             "GET {url} answered {} with {}, not the JSON the API sends",
             answer.status,
@@ -236,13 +269,22 @@ pub fn verify(http: &Http, url: &str, credential: &Credential) -> Result<(), Pro
             what: "the credential",
             code: format!("HTTP {}", answer.status),
             description: Some(format!("GET {url}")),
-            hint: "run 'crmauth refresh' or 'crmauth login'".to_string(),
+            hint: next_step.to_string(),
         }),
         status => Err(ProviderError::Unexpected(format!(
             "GET {url} answered {status} with {}",
             describe_body(&answer)
         ))),
     }
+}
+
+/// A string field of a JSON answer's top-level object (`userName`, `name`),
+/// cleaned for display; `None` when absent or empty.
+pub fn answer_text(answer: &Answer, name: &str) -> Option<String> {
+    json_object(answer)
+        .and_then(|object| string_field(&object, name))
+        .map(|text| server_text(&text))
+        .filter(|text| !text.is_empty())
 }
 
 /// Scope values as given (`--scope "a b" --scope c`), de-duplicated, in order.
@@ -264,12 +306,29 @@ fn json_object(answer: &Answer) -> Option<Map<String, Value>> {
 }
 
 /// Moves a token out of the parsed answer into a `Secret`, so that no
-/// unwiped copy of it stays behind.
-fn take_secret(object: &mut Map<String, Value>, name: &str) -> Option<Secret> {
-    match object.remove(name)? {
-        Value::String(value) => Some(Secret::new(value)).filter(|secret| !secret.is_empty()),
-        _ => None,
+/// unwiped copy of it stays behind. A token with whitespace or control
+/// characters would break (or inject) the header line it is sent in: such
+/// an answer is undocumented, and nothing of it is stored.
+fn take_token(
+    object: &mut Map<String, Value>,
+    name: &str,
+    endpoint: &str,
+) -> Result<Option<Secret>, ProviderError> {
+    let Some(Value::String(value)) = object.remove(name) else {
+        return Ok(None);
+    };
+    let token = Secret::new(value);
+    if token
+        .expose()
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(ProviderError::Unexpected(format!(
+            "POST {endpoint} answered an {name} with spaces or control characters, which no \
+             header can carry"
+        )));
     }
+    Ok(Some(token).filter(|token| !token.is_empty()))
 }
 
 fn string_field(object: &Map<String, Value>, name: &str) -> Option<String> {
@@ -280,15 +339,34 @@ fn string_field(object: &Map<String, Value>, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A number of seconds, as a JSON number or a numeric string.
-fn seconds_field(object: &Map<String, Value>, name: &str) -> Option<i64> {
-    match object.get(name)? {
-        Value::Number(number) => number
-            .as_i64()
-            .or_else(|| number.as_f64().map(|f| f as i64)),
-        Value::String(text) => text.trim().parse().ok(),
+/// A lifetime in seconds, as a JSON number or a numeric string (some
+/// servers quote it). `Ok(None)` when absent; `Err` with what was sent
+/// when it is negative, not a number, or beyond any real lifetime: such an
+/// answer must never read as "does not expire".
+fn lifetime_field(object: &Map<String, Value>, name: &str) -> Result<Option<i64>, String> {
+    let Some(value) = object.get(name) else {
+        return Ok(None);
+    };
+    let seconds = match value {
+        Value::Number(number) => number.as_i64().or_else(|| {
+            number
+                .as_f64()
+                .filter(|f| f.is_finite() && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }),
+        Value::String(text) => text.trim().parse::<i64>().ok(),
         _ => None,
+    };
+    match seconds {
+        Some(seconds) if (0..=MAX_EXPIRES_IN).contains(&seconds) => Ok(Some(seconds)),
+        _ => Err(server_text(&value.to_string()).chars().take(40).collect()),
     }
+}
+
+/// A lifetime that is only informational (`refresh_expires_in`): ignored
+/// when it makes no sense.
+fn seconds_field(object: &Map<String, Value>, name: &str) -> Option<i64> {
+    lifetime_field(object, name).ok().flatten()
 }
 
 /// An HTTP date (RFC 2822), as in `Tue, 08 Dec 2026 10:00:00 GMT`.
@@ -330,6 +408,7 @@ mod tests {
             status,
             content_type: content_type.map(str::to_string),
             retry_after: None,
+            rate_limit_reset: None,
             body: body.as_bytes().to_vec().into(),
         }
     }
@@ -339,6 +418,7 @@ mod tests {
             kind: CredentialKind::OauthPassword,
             scopes: &[],
             what: "the login",
+            next_step: "run 'crmauth login -p p'",
             refresh_lifetime: SignedDuration::from_hours(24),
             expiry_date_field: Some(".expires"),
         }
@@ -437,8 +517,12 @@ mod tests {
 
     #[test]
     fn error_answers_map_to_exit_codes() {
-        let rejected =
-            |a: Answer| matches!(error_answer(&a, "u", "x"), ProviderError::Rejected { .. });
+        let rejected = |a: Answer| {
+            matches!(
+                error_answer(&a, "u", "x", "n"),
+                ProviderError::Rejected { .. }
+            )
+        };
         assert!(rejected(answer(400, None, r#"{"error":"invalid_grant"}"#)));
         assert!(rejected(answer(401, None, "")));
         assert!(rejected(answer(403, Some("text/html"), "<html>")));
@@ -447,9 +531,9 @@ mod tests {
         assert!(!rejected(answer(302, None, "")));
         let mut limited = answer(429, None, "");
         limited.retry_after = Some("7".into());
-        let text = error_answer(&limited, "u", "x").to_string();
+        let text = error_answer(&limited, "u", "x", "n").to_string();
         assert!(
-            text.contains("429") && text.contains("retry after 7"),
+            text.contains("429") && text.contains("retry after 7 s"),
             "{text}"
         );
         match error_answer(
@@ -460,6 +544,7 @@ mod tests {
             ),
             "u",
             "x",
+            "n",
         ) {
             ProviderError::Rejected {
                 code, description, ..
@@ -469,6 +554,68 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_earlier_expiry_counts_and_a_jwt_exp_is_the_fallback() {
+        let now = Timestamp::now().as_second();
+        let soon = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&Timestamp::from_second(now + 600).expect("time"))
+            .expect("date");
+        let body = format!(r#"{{"access_token":"at","expires_in":3599,".expires":"{soon}"}}"#);
+        let credential =
+            parse_token_answer(&answer(200, None, &body), "u", &expected()).expect("credential");
+        assert_eq!(
+            credential.info.expires_at.map(|t| t.as_second()),
+            Some(now + 600)
+        );
+        let body = format!(r#"{{"access_token":"at","expires_in":60,".expires":"{soon}"}}"#);
+        let credential =
+            parse_token_answer(&answer(200, None, &body), "u", &expected()).expect("credential");
+        let left = credential
+            .info
+            .expires_in(Timestamp::now())
+            .expect("expiry");
+        assert!((55..=60).contains(&left), "{left}");
+        // header {"alg":"none"}, payload {"exp":2000000000}
+        let jwt = "eyJhbGciOiJub25lIn0.eyJleHAiOjIwMDAwMDAwMDB9.c2ln";
+        let body = format!(r#"{{"access_token":"{jwt}"}}"#);
+        let credential =
+            parse_token_answer(&answer(200, None, &body), "u", &expected()).expect("credential");
+        assert_eq!(
+            credential.info.expires_at.map(|t| t.as_second()),
+            Some(2_000_000_000)
+        );
+    }
+
+    #[test]
+    fn a_broken_expires_in_or_token_is_unexpected() {
+        for body in [
+            r#"{"access_token":"at","expires_in":-5}"#,
+            r#"{"access_token":"at","expires_in":"soon"}"#,
+            r#"{"access_token":"at","expires_in":null}"#,
+            r#"{"access_token":"at","expires_in":1e300}"#,
+            r#"{"access_token":"at","expires_in":99999999999}"#,
+            r#"{"access_token":"a
+X-Evil: 1","expires_in":60}"#,
+            r#"{"access_token":"a b","expires_in":60}"#,
+            r#"{"access_token":"at","refresh_token":"r[2J","expires_in":60}"#,
+        ] {
+            assert!(
+                matches!(
+                    parse_token_answer(&answer(200, None, body), "u", &expected()),
+                    Err(ProviderError::Unexpected(_))
+                ),
+                "{body}"
+            );
+        }
+        let credential = parse_token_answer(
+            &answer(200, None, r#"{"access_token":"at","expires_in":"3600"}"#),
+            "u",
+            &expected(),
+        )
+        .expect("a quoted number is still a number");
+        assert!(credential.info.expires_at.is_some());
     }
 
     #[test]

@@ -14,10 +14,9 @@ use std::collections::HashMap;
 
 use crate::credential::{Credential, CredentialInfo, CredentialKind};
 use crate::http::{Answer, Field, Http, Request, join_url};
-use crate::profile::Profile;
 use crate::provider::{
-    AUTHORIZATION, LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits,
-    authorization_value, server_text,
+    AUTHORIZATION, Header, LoginKind, LoginRequest, Provider, ProviderError, Revocation, Target,
+    Traits, Verified, server_text,
 };
 use crate::secret::Secret;
 
@@ -80,14 +79,14 @@ impl Provider for Vertical {
                     Secret::new(token.expose().trim()),
                 ))
             }
-            Outcome::Failure(cause) => Err(generate_rejected(cause)),
+            Outcome::Failure(cause) => Err(generate_rejected(cause, &request.profile)),
         }
     }
 
     fn refresh(
         &self,
         _http: &Http,
-        _profile: &Profile,
+        _target: Target<'_>,
         _credential: &Credential,
     ) -> Result<Credential, ProviderError> {
         Err(ProviderError::Usage(
@@ -98,16 +97,16 @@ impl Provider for Vertical {
     fn verify(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
-    ) -> Result<(), ProviderError> {
-        let url = join_url(&profile.url, VERIFY_PATH);
+    ) -> Result<Verified, ProviderError> {
+        let url = join_url(target.url, VERIFY_PATH);
         let endpoint = format!("GET {url}");
-        let header_value = authorization_value(credential.info.kind, &credential.access_token);
+        let header = self.header(credential.info.kind, &credential.access_token);
         let answer = http.send(
             &Request::get(&url)
                 .query(&[("type", Field::Plain("CurrentUser"))])
-                .headers(&[(AUTHORIZATION, Field::Secret(&header_value))]),
+                .headers(&[(header.name, Field::Secret(&header.value))]),
         )?;
         check_status(&answer, &endpoint)?;
         // The old Zoho API answers an invalid ticket with 200 and an error
@@ -115,7 +114,9 @@ impl Provider for Vertical {
         // servers), and so will no body at all: a 2xx is valid.
         let error = json_error(&answer);
         if answer.is_success() && error.is_none() && answer.is_empty_or_json() {
-            return Ok(());
+            return Ok(Verified {
+                who: current_user_email(&answer),
+            });
         }
         let (code, message) = error.unwrap_or_default();
         if matches!(answer.status, 401 | 403) || matches!(code.as_str(), "4834" | "4890") {
@@ -127,7 +128,10 @@ impl Provider for Vertical {
                     code
                 },
                 description: (!message.is_empty()).then_some(message),
-                hint: "generate a new one with 'crmauth authtoken generate'".into(),
+                hint: format!(
+                    "generate a new one with '{}'",
+                    TRAITS.login_command(target.profile)
+                ),
             });
         }
         Err(ProviderError::Unexpected(if code.is_empty() {
@@ -140,15 +144,17 @@ impl Provider for Vertical {
     fn revoke(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
     ) -> Result<Revocation, ProviderError> {
-        let url = join_url(&profile.url, DELETE_PATH);
+        let url = join_url(target.url, DELETE_PATH);
         let answer = http.send(
             &Request::get(&url).query(&[("crmauthtoken", Field::Secret(&credential.access_token))]),
         )?;
         match read_result(&answer, &format!("GET {url}"))? {
-            Outcome::Success(_) => Ok(Revocation::Revoked),
+            Outcome::Success(_) => Ok(Revocation::Revoked {
+                access_token_survives: false,
+            }),
             Outcome::Failure(cause) if means_token_invalid(&cause) => {
                 Ok(Revocation::AlreadyInvalid(cause))
             }
@@ -156,10 +162,31 @@ impl Provider for Vertical {
                 what: "deleting the auth token",
                 code: cause,
                 description: None,
-                hint: "try again later, or delete it in Setup > Developer Space and run 'crmauth logout'".into(),
+                hint: format!(
+                    "try again later, or delete it in Setup > Developer Space and run 'crmauth logout -p {}'",
+                    target.profile
+                ),
             }),
         }
     }
+
+    /// Sent bare: `Authorization: <token>`, no scheme.
+    fn header(&self, _kind: CredentialKind, token: &Secret) -> Header {
+        Header::bare(AUTHORIZATION, token)
+    }
+}
+
+/// The user's email in `{"users":{"user":{...}}}` (an object, or a list when
+/// the server lists several).
+fn current_user_email(answer: &Answer) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
+    let user = value.get("users")?.get("user")?;
+    let user = match user {
+        serde_json::Value::Array(users) => users.first()?,
+        other => other,
+    };
+    let email = server_text(user.get("email")?.as_str()?);
+    (!email.is_empty()).then(|| format!("user {email}"))
 }
 
 /// What a properties answer says.
@@ -265,7 +292,7 @@ fn means_token_invalid(cause: &str) -> bool {
 }
 
 /// The rejection of a generate request, explained for the causes Zoho documents.
-fn generate_rejected(cause: String) -> ProviderError {
+fn generate_rejected(cause: String, profile: &str) -> ProviderError {
     let (description, hint) = match cause.as_str() {
         "ACCOUNT_REGISTRATION_NOT_CONFIRMED" => (
             Some("the user's registration is not confirmed yet"),
@@ -285,7 +312,7 @@ fn generate_rejected(cause: String) -> ProviderError {
         ),
         "EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS" => (
             Some("the user already has the maximum number of auth tokens"),
-            "delete an old token in Setup > Developer Space (or run 'crmauth authtoken delete' on a profile holding one), then try again",
+            "delete an old token in Setup > Developer Space (or run 'crmauth authtoken delete -p NAME' on a profile holding one), then try again",
         ),
         "USER_NOT_ACTIVE" | "ACCOUNT_NOT_ACTIVE" | "USER_INACTIVE" => (
             Some("the user is not active"),
@@ -300,11 +327,12 @@ fn generate_rejected(cause: String) -> ProviderError {
             "check the email and password; the cause is the server's own code",
         ),
     };
+    let hint = format!("{hint} (run '{}')", TRAITS.login_command(profile));
     ProviderError::Rejected {
         what: "generating an auth token",
         code: cause,
         description: description.map(str::to_string),
-        hint: hint.to_string(),
+        hint,
     }
 }
 
@@ -329,6 +357,7 @@ mod tests {
             status,
             content_type: Some("text/plain;charset=UTF-8".into()),
             retry_after: None,
+            rate_limit_reset: None,
             body: body.as_bytes().to_vec().into(),
         }
     }
@@ -435,7 +464,7 @@ mod tests {
 
     #[test]
     fn known_causes_are_explained() {
-        let err = generate_rejected("EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS".into());
+        let err = generate_rejected("EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS".into(), "p");
         let ProviderError::Rejected { hint, .. } = &err else {
             panic!("{err:?}")
         };
@@ -444,7 +473,7 @@ mod tests {
             err.to_string()
                 .contains("EXCEEDED_MAXIMUM_ALLOWED_AUTHTOKENS")
         );
-        let err = generate_rejected("SOMETHING_NEW".into());
+        let err = generate_rejected("SOMETHING_NEW".into(), "p");
         assert!(err.to_string().contains("SOMETHING_NEW"));
     }
 

@@ -1,23 +1,31 @@
 //! Virtuous CRM: password grant with two-factor at `POST /Token`.
 //!
 //! A user with two-factor auth first gets `202 Accepted`; the same request is
-//! then sent again with an `OTP: <code>` header. Refresh tokens may rotate.
+//! then sent again with the code. Virtuous's page says "an `OTP` header";
+//! its own curl example and every public client send an `otp` form field:
+//! both go. Refresh tokens may rotate.
 
 use jiff::SignedDuration;
 
 use crate::credential::{Credential, CredentialKind};
 use crate::http::{Field, Http, join_url};
-use crate::profile::Profile;
 use crate::provider::oauth2::{self, Client, Expected, Grant};
-use crate::provider::{LoginKind, LoginRequest, Provider, ProviderError, Revocation, Traits};
+use crate::provider::{
+    LoginKind, LoginRequest, Provider, ProviderError, Revocation, Target, Traits, Verified,
+};
 
 const TOKEN_PATH: &str = "/Token";
 const VERIFY_PATH: &str = "/api/Organization/Current";
 /// The documented refresh-token lifetime (365 days), assumed when an answer
 /// does not say.
 const REFRESH_LIFETIME_HOURS: i64 = 365 * 24;
-/// The token answer's expiry as an HTTP date; more exact than `expires_in`.
+/// The token answer's expiry as an HTTP date (RFC 1123); the earlier of it
+/// and `expires_in` counts, since Virtuous's docs disagree on the lifetime.
 const EXPIRES_FIELD: &str = ".expires";
+/// The two-factor code, as a header (the docs' words) and a form field (their
+/// curl example and the public clients).
+const OTP_HEADER: &str = "OTP";
+const OTP_FIELD: &str = "otp";
 
 pub struct Virtuous;
 
@@ -44,12 +52,14 @@ impl Provider for Virtuous {
         };
         let endpoint = join_url(&request.url, TOKEN_PATH);
         let grant = Grant::Password { username, password };
-        let form = oauth2::grant_form(&grant, Client::default(), "");
-        let headers: Vec<(&str, Field<'_>)> = match &request.otp {
-            Some(otp) => vec![("OTP", Field::Secret(otp))],
-            None => Vec::new(),
-        };
+        let mut form = oauth2::grant_form(&grant, Client::default(), "");
+        let mut headers: Vec<(&str, Field<'_>)> = Vec::new();
+        if let Some(otp) = &request.otp {
+            form.push((OTP_FIELD, Field::Secret(otp)));
+            headers.push((OTP_HEADER, Field::Secret(otp)));
+        }
         let answer = oauth2::request_token(http, &endpoint, &form, &headers)?;
+        let next_step = TRAITS.login_hint(&request.profile);
         if answer.status == 202 {
             return Err(match request.otp {
                 None => ProviderError::OtpRequired,
@@ -57,7 +67,7 @@ impl Provider for Virtuous {
                     what: "the two-factor code",
                     code: "202 Accepted".to_string(),
                     description: Some("the server asked for a code again".to_string()),
-                    hint: "run 'crmauth login' with the current code".to_string(),
+                    hint: format!("{next_step} with the current code"),
                 },
             });
         }
@@ -73,6 +83,7 @@ impl Provider for Virtuous {
                 kind: CredentialKind::OauthPassword,
                 scopes: &[],
                 what,
+                next_step: &next_step,
                 refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
                 expiry_date_field: Some(EXPIRES_FIELD),
             },
@@ -82,15 +93,16 @@ impl Provider for Virtuous {
     fn refresh(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
     ) -> Result<Credential, ProviderError> {
+        let next_step = TRAITS.login_hint(target.profile);
         let Some(refresh_token) = &credential.refresh_token else {
-            return Err(oauth2::no_refresh_token());
+            return Err(oauth2::no_refresh_token(&next_step));
         };
-        let endpoint = join_url(&profile.url, TOKEN_PATH);
+        let endpoint = join_url(target.url, TOKEN_PATH);
         let grant = Grant::RefreshToken(refresh_token);
-        let form = oauth2::grant_form(&grant, Client::of(profile, credential), "");
+        let form = oauth2::grant_form(&grant, Client::of(target, credential), "");
         let answer = oauth2::request_token(http, &endpoint, &form, &[])?;
         let fresh = oauth2::parse_token_answer(
             &answer,
@@ -99,6 +111,7 @@ impl Provider for Virtuous {
                 kind: credential.info.kind,
                 scopes: &credential.info.scopes,
                 what: grant.what(),
+                next_step: &next_step,
                 refresh_lifetime: SignedDuration::from_hours(REFRESH_LIFETIME_HOURS),
                 expiry_date_field: Some(EXPIRES_FIELD),
             },
@@ -109,18 +122,41 @@ impl Provider for Virtuous {
     fn verify(
         &self,
         http: &Http,
-        profile: &Profile,
+        target: Target<'_>,
         credential: &Credential,
-    ) -> Result<(), ProviderError> {
-        oauth2::verify(http, &join_url(&profile.url, VERIFY_PATH), credential)
+    ) -> Result<Verified, ProviderError> {
+        let header = self.header(credential.info.kind, &credential.access_token);
+        let next_step = match credential.info.kind {
+            CredentialKind::ApiKey => format!(
+                "create a new API key in Virtuous, then run 'crmauth apikey set -p {}'",
+                target.profile
+            ),
+            _ => format!(
+                "run 'crmauth refresh -p {0}' or 'crmauth login -p {0}'",
+                target.profile
+            ),
+        };
+        let answer = oauth2::verify_get(
+            http,
+            &join_url(target.url, VERIFY_PATH),
+            &header,
+            &next_step,
+        )?;
+        Ok(Verified {
+            who: oauth2::answer_text(&answer, "name").map(|name| format!("organization {name}")),
+        })
     }
 
     fn revoke(
         &self,
         _http: &Http,
-        _profile: &Profile,
+        _target: Target<'_>,
         _credential: &Credential,
     ) -> Result<Revocation, ProviderError> {
-        Ok(Revocation::Unsupported)
+        Ok(Revocation::NotRevoked(
+            "Virtuous documents no way to revoke a token or API key (delete an API key in \
+             Virtuous's settings)"
+                .to_string(),
+        ))
     }
 }

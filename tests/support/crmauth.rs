@@ -3,7 +3,7 @@
 //!
 //! ```ignore
 //! let env = Env::new(Store::File);
-//! env.run(&["apikey", "set", "--key-stdin"]).stdin("k-1\n").secret("k-1").ok();
+//! env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"]).stdin("k-1\n").secret("k-1").ok();
 //! env.run(&["token"]).secret("k-1").reveals().ok().stdout_is("k-1\n");
 //! ```
 

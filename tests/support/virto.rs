@@ -1,7 +1,19 @@
-//! A fake Virto Commerce platform (OpenIddict): `POST /connect/token`
-//! (password, client_credentials and refresh grants; RFC 6749 answers and
-//! errors), `GET /api/platform/security/currentuser` and `POST /revoke/token`
-//! (RFC 7009).
+//! A fake Virto Commerce platform (OpenIddict), as the platform's own source
+//! behaves:
+//! - `POST /connect/token`: password, client_credentials and refresh grants;
+//!   RFC 6749 answers and errors. Refresh tokens roll on every refresh with a
+//!   30-day sliding lifetime; a redeemed one stays usable for 30 s, and a
+//!   replay after that revokes every token of its login.
+//! - `GET /api/platform/security/currentuser`: `[AllowAnonymous]`, so `200 {}`
+//!   for a missing, dead or client token; the user for a live user token or
+//!   API key.
+//! - `GET /api/platform/profiles/currentuser`: `[Authorize]`: 401 for a
+//!   missing or dead credential, 200 for any live one (empty for a client).
+//! - `POST /revoke/token`: ignores its form body and revokes every refresh
+//!   token of the login behind its `Authorization: Bearer` access token,
+//!   answering 200 either way (the JWT access token stays valid). With
+//!   [`RevokeMode::Rfc7009`] it behaves as a standard server instead.
+//! - API keys in an `api_key` header (or query parameter).
 
 use std::collections::HashMap;
 use std::ops::Deref;
@@ -18,10 +30,23 @@ use super::server::{
 
 pub const TOKEN_PATH: &str = "/connect/token";
 pub const CURRENT_USER_PATH: &str = "/api/platform/security/currentuser";
+pub const PROFILE_PATH: &str = "/api/platform/profiles/currentuser";
 pub const REVOKE_PATH: &str = "/revoke/token";
 pub const DEFAULT_EXPIRES_IN: u64 = 1800;
-/// Refresh tokens live 14 days.
-pub const REFRESH_LIFETIME_SECS: i64 = 14 * 24 * 3600;
+/// Refresh tokens live 30 days from their login's last refresh (sliding).
+pub const REFRESH_LIFETIME_SECS: i64 = 30 * 24 * 3600;
+/// How long a redeemed refresh token stays usable.
+pub const REPLAY_LEEWAY_SECS: i64 = 30;
+
+/// How `POST /revoke/token` behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeMode {
+    /// The Virto platform: the body is ignored; the login of the Bearer
+    /// access token is revoked.
+    Platform,
+    /// RFC 7009 (django-oauth-toolkit, oidc-provider): the form's `token`.
+    Rfc7009,
+}
 pub const ISSUER: &str = "https://virto.fake/";
 
 #[derive(Debug, Clone)]
@@ -33,6 +58,8 @@ struct User {
 
 #[derive(Debug, Clone)]
 struct Grant {
+    /// One per login: the tokens a refresh issues share it.
+    authorization: String,
     /// The user name, or the client id for client_credentials.
     subject: String,
     user_id: String,
@@ -47,16 +74,21 @@ struct Token {
     grant: Grant,
     expires_at: Option<i64>,
     revoked: bool,
+    /// Refresh tokens: when they were redeemed.
+    redeemed_at: Option<i64>,
 }
 
 /// One call of `POST /revoke/token`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Revocation {
+    /// The form's `token` (ignored by the platform).
     pub token: String,
     pub token_type_hint: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
-    /// Whether the token was one this server issued.
+    /// The `Authorization: Bearer` token it was called with.
+    pub bearer: Option<String>,
+    /// Whether anything was revoked.
     pub known: bool,
 }
 
@@ -71,6 +103,9 @@ struct State {
     issued_refresh: Vec<String>,
     grant_counts: HashMap<String, usize>,
     revocations: Vec<Revocation>,
+    revoke_mode: RevokeMode,
+    /// API key -> user name.
+    api_keys: HashMap<String, String>,
     expires_in: Option<u64>,
     opaque: bool,
     omit_description: bool,
@@ -109,6 +144,8 @@ impl FakeVirto {
             issued_refresh: Vec::new(),
             grant_counts: HashMap::new(),
             revocations: Vec::new(),
+            revoke_mode: RevokeMode::Platform,
+            api_keys: HashMap::new(),
             expires_in: Some(DEFAULT_EXPIRES_IN),
             opaque: false,
             omit_description: false,
@@ -158,6 +195,51 @@ impl FakeVirto {
     /// Registers a public client (no secret; password and refresh grants only).
     pub fn add_public_client(&self, client_id: &str) {
         self.state().clients.insert(client_id.to_string(), None);
+    }
+
+    /// Registers a user's API key (sent in an `api_key` header).
+    pub fn add_api_key(&self, username: &str, key: &str) {
+        self.state()
+            .api_keys
+            .insert(key.to_string(), username.to_string());
+    }
+
+    /// Deletes an API key, as an administrator would in the platform.
+    pub fn remove_api_key(&self, key: &str) {
+        self.state().api_keys.remove(key);
+    }
+
+    /// How `POST /revoke/token` behaves (default: as the platform).
+    pub fn set_revoke_mode(&self, mode: RevokeMode) {
+        self.state().revoke_mode = mode;
+    }
+
+    /// Ages every token issued so far by `secs` (expiry and redemption).
+    pub fn age_tokens(&self, secs: i64) {
+        let mut st = self.state();
+        let State {
+            access, refresh, ..
+        } = &mut *st;
+        for t in access.values_mut().chain(refresh.values_mut()) {
+            t.expires_at = t.expires_at.map(|e| e - secs);
+            t.redeemed_at = t.redeemed_at.map(|r| r - secs);
+        }
+    }
+
+    /// Whether any refresh token of the login that `access_token` belongs to
+    /// can still be used: false once the login was revoked.
+    pub fn login_alive(&self, access_token: &str) -> bool {
+        let st = self.state();
+        let Some(authorization) = st
+            .access
+            .get(access_token)
+            .map(|t| t.grant.authorization.clone())
+        else {
+            return false;
+        };
+        st.refresh
+            .values()
+            .any(|t| t.grant.authorization == authorization && usable(t))
     }
 
     /// `expires_in` of later answers; `None` omits it (and the JWT `exp`).
@@ -224,10 +306,19 @@ impl FakeVirto {
         st.access.get(token).is_some_and(live)
     }
 
-    /// Issued here, unused (when rotating), unexpired, not revoked.
+    /// Issued here, not yet redeemed, unexpired, not revoked.
     pub fn valid_refresh_token(&self, token: &str) -> bool {
         let st = self.state();
-        st.refresh.get(token).is_some_and(live)
+        st.refresh.get(token).is_some_and(usable)
+    }
+
+    /// The refresh-token lifetime left for `token`, in seconds.
+    pub fn refresh_token_expires_in(&self, token: &str) -> Option<i64> {
+        let st = self.state();
+        st.refresh
+            .get(token)
+            .and_then(|t| t.expires_at)
+            .map(|e| e - unix_now())
     }
 
     /// Every call of the revocation endpoint, oldest first.
@@ -252,6 +343,23 @@ impl FakeVirto {
 
 fn live(token: &Token) -> bool {
     !token.revoked && token.expires_at.is_none_or(|e| e > unix_now())
+}
+
+/// A refresh token that a refresh may still redeem (not yet redeemed).
+fn usable(token: &Token) -> bool {
+    live(token) && token.redeemed_at.is_none()
+}
+
+/// Revokes every refresh token of a login (an OpenIddict authorization).
+fn revoke_login(st: &mut State, authorization: &str) -> bool {
+    let mut any = false;
+    for t in st.refresh.values_mut() {
+        if t.grant.authorization == authorization && !t.revoked {
+            t.revoked = true;
+            any = true;
+        }
+    }
+    any
 }
 
 fn error(st: &State, status: u16, error: &str, description: &str) -> FakeResponse {
@@ -293,6 +401,8 @@ fn handle(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
         TOKEN_PATH => method_not_allowed(req, "POST"),
         CURRENT_USER_PATH if req.method == "GET" => current_user(state, req),
         CURRENT_USER_PATH => method_not_allowed(req, "GET"),
+        PROFILE_PATH if req.method == "GET" => profile(state, req),
+        PROFILE_PATH => method_not_allowed(req, "GET"),
         REVOKE_PATH if req.method == "POST" => revoke(state, req),
         REVOKE_PATH => method_not_allowed(req, "POST"),
         _ => not_found(req),
@@ -398,6 +508,7 @@ fn token(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
                 }
             };
             let grant = Grant {
+                authorization: random_hex(16),
                 subject: username.to_string(),
                 user_id: user.id,
                 role: user.role,
@@ -420,6 +531,7 @@ fn token(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
                 );
             }
             let grant = Grant {
+                authorization: random_hex(16),
                 subject: client_id.clone(),
                 user_id: client_id.clone(),
                 role: "__client".to_string(),
@@ -445,6 +557,19 @@ fn token(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
             let Some(stored) = st.refresh.get(presented).filter(|t| live(t)).cloned() else {
                 return error(&st, 400, "invalid_grant", "The specified token is invalid.");
             };
+            // A replay after the leeway is taken as theft: the whole login goes.
+            if stored
+                .redeemed_at
+                .is_some_and(|at| unix_now() - at > REPLAY_LEEWAY_SECS)
+            {
+                revoke_login(&mut st, &stored.grant.authorization);
+                return error(
+                    &st,
+                    400,
+                    "invalid_grant",
+                    "The specified refresh token has already been redeemed.",
+                );
+            }
             // The token must be used by the client it was issued to.
             if let Some(owner) = &stored.grant.client_id
                 && client.as_deref() != Some(owner.as_str())
@@ -456,7 +581,7 @@ fn token(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
             }
             let keep = if st.rotate {
                 if let Some(t) = st.refresh.get_mut(presented) {
-                    t.revoked = true;
+                    t.redeemed_at.get_or_insert(unix_now());
                 }
                 None
             } else {
@@ -483,6 +608,7 @@ fn issue(st: &mut State, grant: Grant, keep_refresh: Option<String>) -> FakeResp
             grant: grant.clone(),
             expires_at,
             revoked: false,
+            redeemed_at: None,
         },
     );
     st.issued_access.push(access.clone());
@@ -499,6 +625,7 @@ fn issue(st: &mut State, grant: Grant, keep_refresh: Option<String>) -> FakeResp
                 grant: grant.clone(),
                 expires_at: Some(now + REFRESH_LIFETIME_SECS),
                 revoked: false,
+                redeemed_at: None,
             },
         );
         st.issued_refresh.push(refresh.clone());
@@ -554,28 +681,82 @@ fn unauthorized() -> FakeResponse {
     FakeResponse::empty(401).with_header("WWW-Authenticate", "Bearer")
 }
 
+/// Who a request authenticates as: a live access token, or an API key in an
+/// `api_key` header or query parameter.
+fn principal(st: &State, req: &RecordedRequest) -> Option<Grant> {
+    if let Some(key) = req.header("api_key").or_else(|| req.query_value("api_key")) {
+        let username = st.api_keys.get(key)?;
+        let user = st.users.get(username)?;
+        return Some(Grant {
+            authorization: format!("api-key-{username}"),
+            subject: username.clone(),
+            user_id: user.id.clone(),
+            role: user.role.clone(),
+            client_id: None,
+            scope: Vec::new(),
+            client_credentials: false,
+        });
+    }
+    let token = req.bearer_token()?;
+    st.access
+        .get(token)
+        .filter(|t| live(t))
+        .map(|t| t.grant.clone())
+}
+
+/// `[AllowAnonymous]`: `{}` unless a live user is behind the request.
 fn current_user(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
     let st = lock(state);
-    let Some(token) = req.bearer_token() else {
-        return unauthorized();
-    };
-    match st.access.get(token).filter(|t| live(t)) {
-        Some(t) => FakeResponse::json(
+    match principal(&st, req).filter(|grant| !grant.client_credentials) {
+        Some(grant) => FakeResponse::json(
             200,
             &json!({
-                "userName": t.grant.subject,
-                "id": t.grant.user_id,
-                "email": format!("{}@example.com", t.grant.subject),
-                "isAdministrator": t.grant.role == "__administrator",
-                "userType": if t.grant.client_credentials { "Application" } else { "Administrator" },
+                "userName": grant.subject,
+                "id": grant.user_id,
+                "email": format!("{}@example.com", grant.subject),
+                "isAdministrator": grant.role == "__administrator",
+                "userType": "Administrator",
+                "permissions": [],
             }),
         ),
+        None => FakeResponse::json(200, &json!({})),
+    }
+}
+
+/// `[Authorize]`: 401 unless the credential is live.
+fn profile(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
+    let st = lock(state);
+    match principal(&st, req) {
+        Some(grant) if grant.client_credentials => FakeResponse::empty(200),
+        Some(grant) => FakeResponse::json(200, &json!({"id": grant.user_id, "settings": []})),
         None => unauthorized(),
     }
 }
 
 fn revoke(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
     let mut st = lock(state);
+    let form_token = req.form_value("token").unwrap_or("").to_string();
+    let mut record = Revocation {
+        token: form_token.clone(),
+        token_type_hint: req.form_value("token_type_hint").map(str::to_string),
+        client_id: req.form_value("client_id").map(str::to_string),
+        client_secret: req.form_value("client_secret").map(str::to_string),
+        bearer: req.bearer_token().map(str::to_string),
+        known: false,
+    };
+    if st.revoke_mode == RevokeMode::Platform {
+        // The body is never read: only the caller's login is revoked.
+        if let Some(grant) = req
+            .bearer_token()
+            .and_then(|token| st.access.get(token))
+            .filter(|t| live(t))
+            .map(|t| t.grant.clone())
+        {
+            record.known = revoke_login(&mut st, &grant.authorization);
+        }
+        st.revocations.push(record);
+        return FakeResponse::empty(200);
+    }
     if !req.is_form() {
         return error(
             &st,
@@ -587,30 +768,23 @@ fn revoke(state: &Mutex<State>, req: &RecordedRequest) -> FakeResponse {
     if let Err(resp) = authenticate_client(&st, req) {
         return resp;
     }
-    let Some(token) = req.form_value("token").filter(|t| !t.is_empty()) else {
+    if form_token.is_empty() {
         return error(
             &st,
             400,
             "invalid_request",
             "The mandatory 'token' parameter is missing.",
         );
-    };
-    let mut known = false;
-    if let Some(t) = st.access.get_mut(token) {
-        t.revoked = true;
-        known = true;
     }
-    if let Some(t) = st.refresh.get_mut(token) {
+    if let Some(t) = st.access.get_mut(&form_token) {
         t.revoked = true;
-        known = true;
+        record.known = true;
     }
-    st.revocations.push(Revocation {
-        token: token.to_string(),
-        token_type_hint: req.form_value("token_type_hint").map(str::to_string),
-        client_id: req.form_value("client_id").map(str::to_string),
-        client_secret: req.form_value("client_secret").map(str::to_string),
-        known,
-    });
+    if let Some(t) = st.refresh.get_mut(&form_token) {
+        t.revoked = true;
+        record.known = true;
+    }
+    st.revocations.push(record);
     // RFC 7009 §2.2: 200 whether or not the token was known.
     FakeResponse::empty(200)
 }

@@ -1,5 +1,6 @@
 //! A fake Virtuous CRM: `POST /Token` (password and refresh grants, 2FA with
-//! `202 Accepted` and the `OTP` header, rotating single-use refresh tokens) and
+//! `202 Accepted` and the code in an `OTP` header or an `otp` form field,
+//! rotating single-use refresh tokens, RFC 1123 `.issued`/`.expires`) and
 //! `GET /api/Organization/Current` for verification.
 
 use std::collections::HashMap;
@@ -66,6 +67,8 @@ struct State {
     expires_in: Option<u64>,
     rotation: RefreshRotation,
     accepted_body: Option<String>,
+    /// `.expires` this many seconds from now instead of at `expires_in`.
+    expires_date_in: Option<i64>,
 }
 
 /// The fake Virtuous server. Derefs to [`FakeServer`] for `url()`,
@@ -100,6 +103,7 @@ impl FakeVirtuous {
             expires_in: Some(DEFAULT_EXPIRES_IN),
             rotation: RefreshRotation::Rotate,
             accepted_body: None,
+            expires_date_in: None,
         }));
         let handler_state = Arc::clone(&state);
         let server = FakeServer::start_fn(move |req| handle(&handler_state, req));
@@ -127,7 +131,7 @@ impl FakeVirtuous {
     }
 
     /// Registers a user with two-factor auth: a password request without the
-    /// right `OTP` header gets `202 Accepted`.
+    /// code (an `OTP` header or `otp` field) gets `202 Accepted`.
     pub fn add_2fa_user(&self, username: &str, password: &str, otp: &str) {
         self.state().users.insert(
             username.to_string(),
@@ -147,6 +151,12 @@ impl FakeVirtuous {
     /// (the access token then never expires here).
     pub fn set_expires_in(&self, secs: Option<u64>) {
         self.state().expires_in = secs;
+    }
+
+    /// Sends `.expires` this many seconds from now, disagreeing with
+    /// `expires_in` (the docs disagree with themselves: 15 days or 3599 s).
+    pub fn set_expires_date_in(&self, secs: Option<i64>) {
+        self.state().expires_date_in = secs;
     }
 
     /// What refresh answers do with the refresh token (default: rotate).
@@ -310,7 +320,8 @@ fn password_grant(st: &mut State, req: &RecordedRequest) -> FakeResponse {
         );
     }
     if let Some(expected) = &user.otp {
-        match req.header("OTP") {
+        // The docs say a header; Virtuous's own curl example sends a field.
+        match req.header("OTP").or_else(|| req.form_value("otp")) {
             None => {
                 return match &st.accepted_body {
                     Some(body) => FakeResponse::json_text(202, body),
@@ -387,7 +398,10 @@ fn issue(st: &mut State, user: &str, keep_refresh: Option<Option<String>>) -> Fa
     });
     if let Some(e) = st.expires_in {
         body["expires_in"] = json!(e);
-        body[".expires"] = json!(http_date(i64::try_from(e).unwrap_or(0)));
+        let date_in = st
+            .expires_date_in
+            .unwrap_or_else(|| i64::try_from(e).unwrap_or(0));
+        body[".expires"] = json!(http_date(date_in));
     }
     if let Some(r) = refresh {
         body["refresh_token"] = json!(r);
