@@ -745,7 +745,7 @@ fn overrides_redirects_large_bodies_and_hangs() {
 fn delayed_requests_are_served_concurrently() {
     let fake = FakeVirto::start();
     fake.set_delay(Duration::from_millis(500));
-    let url = fake.url_for(virto::CURRENT_USER_PATH);
+    let url = fake.url_for(virto::PROFILE_PATH);
     let started = Instant::now();
     let threads: Vec<_> = (0..20)
         .map(|_| {

@@ -50,7 +50,7 @@ fn an_api_key_is_handed_out_in_every_format() {
             .reveals()
             .ok()
             .stdout_is(&format!(
-                "CRMAUTH_TOKEN='{KEY}'\nCRMAUTH_AUTHORIZATION='Bearer {KEY}'\n"
+                "CRMAUTH_TOKEN='{KEY}'\nCRMAUTH_HEADER='Authorization: Bearer {KEY}'\nCRMAUTH_AUTHORIZATION='Bearer {KEY}'\n"
             ));
     }
 }

@@ -245,21 +245,12 @@ fn values_a_provider_does_not_take_are_refused_before_sending() {
     .stdin("key-1")
     .code(2)
     .stderr_has("vertical profiles do not use API keys")
-    .stderr_has("help: run 'crmauth authtoken generate'");
-    // DESIGN: API keys are Virtuous's; Virto logs in with OAuth.
-    env.run(&[
-        "apikey",
-        "set",
-        "--provider",
-        "virto",
-        "--url",
-        &virto.url(),
-        "--key-stdin",
-    ])
-    .stdin("key-1")
-    .code(2)
-    .stderr_has("virto profiles do not use API keys")
-    .stderr_has("help: run 'crmauth login --provider virto'");
+    .stderr_has("help: run 'crmauth authtoken generate -p default'");
+    // Two providers take API keys: without a terminal, no default.
+    env.run(&["apikey", "set", "--url", &virto.url(), "--key-stdin"])
+        .stdin("key-1")
+        .code(2)
+        .stderr_has("--provider virtuous|virto");
     assert_eq!(virtuous.request_count() + virto.request_count(), 0);
     nothing_stored(&env);
 }

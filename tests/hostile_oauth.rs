@@ -24,6 +24,7 @@ const PATHS: &[&str] = &[
     "/Token",
     "/api/Organization/Current",
     "/connect/token",
+    "/api/platform/profiles/currentuser",
     "/api/platform/security/currentuser",
     "/revoke/token",
 ];

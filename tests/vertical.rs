@@ -97,7 +97,7 @@ fn generate_stores_a_permanent_token_sent_bare() {
             .reveals()
             .ok()
             .stdout_is(&format!(
-                "CRMAUTH_TOKEN='{token}'\nCRMAUTH_AUTHORIZATION='{token}'\n"
+                "CRMAUTH_TOKEN='{token}'\nCRMAUTH_HEADER='Authorization: {token}'\nCRMAUTH_AUTHORIZATION='{token}'\n"
             ));
 
         let whoami = env.run(&["whoami", "--json"]).ok().json();
