@@ -6,7 +6,7 @@ mod support;
 
 use support::FakeResponse;
 use support::crmauth::{Env, Outcome, Store, stores};
-use support::virtuous::{FakeVirtuous, TOKEN_PATH};
+use support::virtuous::{FakeVirtuous, ORGANIZATION_NAME, TOKEN_PATH};
 
 const USER: &str = "ann@example.org";
 const PASSWORD: &str = "p@ss&w=rd+%20é \"q\"";
@@ -155,7 +155,9 @@ fn two_factor_with_a_known_code_sends_it_on_the_first_request() {
         run_login(&env, &server, &["--otp", OTP]).ok();
         let grants = server.requests_to(TOKEN_PATH);
         assert_eq!(grants.len(), 1);
+        // The docs say a header; Virtuous's curl example sends a field: both.
         assert_eq!(grants[0].header("OTP"), Some(OTP));
+        assert_eq!(grants[0].form_value("otp"), Some(OTP));
         guard_tokens(&env, &server);
         env.run(&["whoami"]).ok();
         // The same from the environment.
@@ -523,4 +525,98 @@ fn a_refresh_never_makes_its_profile_the_default() {
     assert_eq!(profiles[0]["name"], "shop");
     assert_eq!(profiles[0]["default"], false, "{profiles}");
     env.run(&["token"]).code(3);
+}
+
+#[test]
+fn the_earlier_of_expires_in_and_dot_expires_counts() {
+    let server = server();
+    // `.expires` an hour out, `expires_in` 15 days: the hour counts.
+    server.set_expires_date_in(Some(3600));
+    let env = logged_in(Store::File, &server);
+    let whoami = env.run(&["whoami", "--json"]).ok().json();
+    let left = whoami["expires_in"].as_i64().expect("expiry");
+    assert!((3500..=3600).contains(&left), "{left}");
+    // And the other way round: `expires_in` 3599 s, `.expires` 15 days.
+    server.set_expires_in(Some(3599));
+    server.set_expires_date_in(Some(15 * 24 * 3600));
+    run_login(&env, &server, &[]).ok();
+    guard_tokens(&env, &server);
+    let whoami = env.run(&["whoami", "--json"]).ok().json();
+    let left = whoami["expires_in"].as_i64().expect("expiry");
+    assert!((3500..=3599).contains(&left), "{left}");
+}
+
+#[test]
+fn a_broken_expires_in_or_token_stores_nothing() {
+    let server = server();
+    let env = Env::new(Store::File);
+    let answers = [
+        r#"{"access_token":"at-1","token_type":"bearer","expires_in":-1}"#,
+        r#"{"access_token":"at-2","token_type":"bearer","expires_in":"fifteen days"}"#,
+        r#"{"access_token":"at-3","token_type":"bearer","expires_in":1e30}"#,
+        "{\"access_token\":\"at-4\\r\\nX-Injected: 1\",\"expires_in\":3599}",
+        "{\"access_token\":\"at-5\",\"refresh_token\":\"rt\\u001b]0;pwned\\u0007\",\"expires_in\":3599}",
+    ];
+    for body in answers {
+        server.fail_next(TOKEN_PATH, FakeResponse::json_text(200, body));
+        run_login(&env, &server, &[])
+            .code(5)
+            .stderr_lines_at_most(2);
+        env.run(&["token"]).code(3);
+    }
+}
+
+#[test]
+fn whoami_verify_names_the_organization_and_rejections_name_the_profile() {
+    let server = server();
+    let env = Env::new(Store::File);
+    run_login(&env, &server, &["-p", "crm"]).ok();
+    guard_tokens(&env, &server);
+    env.run(&["-p", "crm", "whoami", "--verify"])
+        .ok()
+        .stdout_has(&format!("(organization {ORGANIZATION_NAME})"));
+    server.invalidate_access_tokens();
+    env.run(&["-p", "crm", "whoami", "--verify"])
+        .code(4)
+        .stderr_has("'crmauth refresh -p crm' or 'crmauth login -p crm'");
+    server.invalidate_refresh_tokens();
+    env.run(&["-p", "crm", "refresh"])
+        .code(4)
+        .stderr_has("run 'crmauth login -p crm'");
+}
+
+#[test]
+fn a_429_without_retry_after_shows_when_the_limit_resets() {
+    let server = server();
+    let env = Env::new(Store::File);
+    let reset = jiff::Timestamp::now().as_second() + 1830;
+    server.fail_next(
+        TOKEN_PATH,
+        FakeResponse::json(
+            429,
+            &serde_json::json!({"message": "API calls quota exceeded"}),
+        )
+        .with_header("X-RateLimit-Limit", "5000")
+        .with_header("X-RateLimit-Remaining", "0")
+        .with_header("X-RateLimit-Reset", &reset.to_string()),
+    );
+    run_login(&env, &server, &[])
+        .code(5)
+        .stderr_has("429")
+        .stderr_has("the rate limit resets at")
+        .stderr_has("(in 30 min)");
+}
+
+#[test]
+fn verbose_logs_the_rate_limit_left() {
+    let server = server();
+    let env = logged_in(Store::File, &server);
+    server.fail_next(
+        "/api/Organization/Current",
+        FakeResponse::json(200, &serde_json::json!({"name": "Org"}))
+            .with_header("X-RateLimit-Remaining", "4321"),
+    );
+    env.run(&["-v", "whoami", "--verify"])
+        .ok()
+        .stderr_has("rate limit remaining 4321");
 }
