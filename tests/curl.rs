@@ -418,6 +418,40 @@ fn the_real_curl_sends_the_header_to_the_server() {
         .stdout_is(&format!("GET /api/echo saw {AUTH_TOKEN}"));
 }
 
+#[test]
+fn a_virto_api_key_reaches_the_platform_in_its_api_key_header() {
+    let platform = support::FakeVirto::start();
+    platform.add_user("admin", "unused-password");
+    platform.add_api_key("admin", KEY);
+    let env = Env::new(Store::File);
+    env.secret(KEY);
+    env.run(&[
+        "apikey",
+        "set",
+        "--provider",
+        "virto",
+        "--url",
+        &platform.url(),
+        "--key-stdin",
+    ])
+    .stdin(KEY)
+    .ok();
+    env.run(&[
+        "curl",
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "/api/platform/profiles/currentuser",
+    ])
+    .ok()
+    .stdout_is("200");
+    let request = platform.last_request().expect("a request");
+    assert_eq!(request.header("api_key"), Some(KEY));
+    assert_eq!(request.header("authorization"), None);
+}
+
 /// Every `/proc/PID/cmdline` this user can read, and whether one holds `part`.
 fn cmdlines_containing(part: &str) -> (bool, Vec<String>) {
     let mut seen = Vec::new();

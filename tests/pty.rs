@@ -421,6 +421,22 @@ fn login_without_a_provider_offers_the_three_with_descriptions() {
 }
 
 #[test]
+fn apikey_set_without_a_provider_offers_those_that_take_keys() {
+    let env = Env::new(Store::File);
+    let mut pty = Pty::spawn(&env, &["apikey", "set"]);
+    pty.expect("Provider")
+        .expect(r"virtuous\s+Virtuous CRM")
+        .expect(r"virto\s+Virto Commerce");
+    assert!(
+        !pty.screen.contains("vertical"),
+        "Vertical takes no API keys: {:?}",
+        pty.screen
+    );
+    pty.ctrl_c().is_interrupted().cursor_is_visible();
+    nothing_stored(&env);
+}
+
+#[test]
 fn interactive_virtuous_login_with_two_factor_code() {
     let env = Env::new(Store::File);
     let fake = FakeVirtuous::start();

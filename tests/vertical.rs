@@ -446,7 +446,9 @@ fn whoami_verify_sends_the_bare_token() {
         let server = server();
         let env = Env::new(store);
         let token = generated(&env, &server);
-        env.run(&["whoami", "--verify"]).ok().stdout_has("verified");
+        env.run(&["whoami", "--verify"]).ok().stdout_has(&format!(
+            "verified: the server accepts the credential (user {EMAIL})"
+        ));
         let request = &server.requests_to(USERS_PATH)[0];
         assert_eq!(request.header("authorization"), Some(token.as_str()));
         assert_eq!(request.query_value("type"), Some("CurrentUser"));
@@ -454,7 +456,7 @@ fn whoami_verify_sends_the_bare_token() {
         env.run(&["whoami", "--verify"])
             .code(4)
             .stderr_has("Invalid Ticket Id")
-            .stderr_has("authtoken generate");
+            .stderr_has("'crmauth authtoken generate -p default'");
     }
 }
 
