@@ -149,9 +149,9 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_se
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete the stored auth token on the server, then locally'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l format -d 'Output format' -r -f -a "raw\t'The token and a newline, nothing else'
-header\t'The whole header line: \'Authorization: ...\''
+header\t'The whole header line: \'Authorization: ...\' (Virto API keys: \'api_key: ...\')'
 json\t'token, type, header and expiry as JSON'
-env\t'CRMAUTH_TOKEN=\'...\' and CRMAUTH_AUTHORIZATION=\'...\' lines for eval'"
+env\t'CRMAUTH_TOKEN=\'...\', CRMAUTH_HEADER=\'Name: value\' and (for an Authorization header) CRMAUTH_AUTHORIZATION=\'...\' lines for eval'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l min-valid -d 'Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F

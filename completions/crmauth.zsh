@@ -274,9 +274,9 @@ esac
 (token)
 _arguments "${_arguments_options[@]}" : \
 '--format=[Output format]:FORMAT:((raw\:"The token and a newline, nothing else"
-header\:"The whole header line\: '\''Authorization\: ...'\''"
+header\:"The whole header line\: '\''Authorization\: ...'\'' (Virto API keys\: '\''api_key\: ...'\'')"
 json\:"token, type, header and expiry as JSON"
-env\:"CRMAUTH_TOKEN='\''...'\'' and CRMAUTH_AUTHORIZATION='\''...'\'' lines for eval"))' \
+env\:"CRMAUTH_TOKEN='\''...'\'', CRMAUTH_HEADER='\''Name\: value'\'' and (for an Authorization header) CRMAUTH_AUTHORIZATION='\''...'\'' lines for eval"))' \
 '--min-valid=[Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)]:DURATION:_default' \
 '-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \

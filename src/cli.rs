@@ -341,7 +341,7 @@ const TOKEN_EXAMPLES: &str = "\
 Examples:
   TOKEN=$(crmauth token)
   curl -H \"$(crmauth token --format header)\" https://api.virtuoussoftware.com/api/Contact/1
-  eval \"$(crmauth -p shop token --format env)\"     # sets CRMAUTH_TOKEN, CRMAUTH_AUTHORIZATION
+  eval \"$(crmauth -p shop token --format env)\"     # sets CRMAUTH_TOKEN, CRMAUTH_HEADER, ...
   crmauth token --format json --min-valid 10m";
 
 const WHOAMI_EXAMPLES: &str = "\
@@ -484,11 +484,12 @@ pub struct AuthtokenGenerateArgs {
 pub enum TokenFormat {
     /// The token and a newline, nothing else
     Raw,
-    /// The whole header line: 'Authorization: ...'
+    /// The whole header line: 'Authorization: ...' (Virto API keys: 'api_key: ...')
     Header,
     /// token, type, header and expiry as JSON
     Json,
-    /// CRMAUTH_TOKEN='...' and CRMAUTH_AUTHORIZATION='...' lines for eval
+    /// CRMAUTH_TOKEN='...', CRMAUTH_HEADER='Name: value' and (for an Authorization
+    /// header) CRMAUTH_AUTHORIZATION='...' lines for eval
     Env,
 }
 
