@@ -54,12 +54,20 @@ impl Session {
         {
             return Ok(self);
         }
+        let read_before = self.credential.info.obtained_at;
         let _lock = lock_profile(ctx, &self.name)?;
         let session = self.reload(ctx, store)?;
-        if session
-            .credential
-            .info
-            .is_fresh(Timestamp::now(), min_valid)
+        // Another process refreshed while this one waited: the server gives
+        // nothing fresher, so its token is used even when a --min-valid
+        // longer than the token's lifetime makes it "stale" (20 waiters must
+        // not each refresh in turn).
+        let refreshed_meanwhile = session.credential.info.obtained_at > read_before
+            && !session.credential.info.is_expired(Timestamp::now());
+        if refreshed_meanwhile
+            || session
+                .credential
+                .info
+                .is_fresh(Timestamp::now(), min_valid)
         {
             return Ok(session);
         }

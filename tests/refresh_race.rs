@@ -150,6 +150,22 @@ fn twenty_processes_make_one_refresh_grant_virto_with_min_valid() {
     assert!(server.valid_access_token(&token));
 }
 
+/// DESIGN "Single-flight": with a --min-valid longer than any token the
+/// server gives, a process that waited for the lock uses the token obtained
+/// while it waited instead of refreshing again in turn.
+#[test]
+fn a_min_valid_beyond_the_token_lifetime_still_makes_one_grant() {
+    let server = FakeVirto::start();
+    server.add_user(USER, PASSWORD);
+    let env = Env::new(Store::File);
+    login(&env, "virto", &server.url(), USER, PASSWORD);
+    server.set_delay_for("/connect/token", Duration::from_secs(1));
+    let outputs = token_stampede(&env, &["--min-valid", "2h"]);
+    let token = the_one_token(&outputs);
+    assert_eq!(server.grant_count("refresh_token"), 1);
+    assert!(server.valid_access_token(&token));
+}
+
 /// A login that finishes while a slow refresh of the same profile is in
 /// flight is what remains afterwards: the refresh must not write the old
 /// user's token and settings over it.
