@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Classify, Exit};
 use crate::secret::Secret;
+use crate::urls;
 
 pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -302,9 +303,15 @@ impl Http {
     }
 
     fn execute(&self, request: &Request<'_>, full_url: &str) -> Result<Answer, ureq::Error> {
+        // Plain http to loopback is allowed only because it never leaves the
+        // machine: it must not reach a proxy, whatever NO_PROXY says.
+        let direct = url::Url::parse(request.url).is_ok_and(|url| urls::is_loopback(&url));
         let mut response = match (&request.method, request.form) {
             (Method::Get, _) => {
                 let mut builder = self.agent.get(full_url);
+                if direct {
+                    builder = builder.config().proxy(None).build();
+                }
                 for (name, value) in request.headers {
                     builder = builder.header(*name, value.value());
                 }
@@ -312,6 +319,9 @@ impl Http {
             }
             (Method::Post, form) => {
                 let mut builder = self.agent.post(full_url);
+                if direct {
+                    builder = builder.config().proxy(None).build();
+                }
                 for (name, value) in request.headers {
                     builder = builder.header(*name, value.value());
                 }

@@ -13,6 +13,7 @@ use crate::error::UsageError;
 use crate::provider::ProviderKind;
 use crate::secret::Secret;
 use crate::terminal;
+use crate::urls::{self, Globbing};
 
 /// Larger stdin is not a secret anyone typed or piped on purpose.
 const MAX_STDIN_SECRET: u64 = 64 * 1024;
@@ -196,80 +197,27 @@ pub fn provider(given: Option<ProviderKind>) -> Result<ProviderKind, UsageError>
 }
 
 /// Accepts `https://` URLs, and `http://` only for loopback hosts unless the
-/// user allowed it. Credentials and fragments in the URL are refused.
+/// user allowed it. Credentials, queries, fragments and every form that curl
+/// could read differently are refused (see [`urls::parse_strict`]). Returns
+/// the normalised URL that was checked, without a trailing `/`: that is what
+/// the profile keeps.
 pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> {
-    let url = url::Url::parse(text).map_err(|err| {
-        UsageError::new(format!("invalid URL {}: {err}", quote_url(text)))
-            .with_hint("give the full base URL, e.g. https://crm.example.com")
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(UsageError::new(
-            "the URL must not contain a user name or password",
-        ));
-    }
+    let url = urls::parse_strict(text, Globbing::On)
+        .map_err(|err| err.with_hint("give the full base URL, e.g. https://crm.example.com"))?;
     if url.fragment().is_some() || url.query().is_some() {
         return Err(UsageError::new(format!(
             "the URL must not contain a query or fragment: '{}'",
             url.origin().ascii_serialization()
         )));
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(UsageError::new(format!(
-                "refusing plain http:// to {}: credentials would cross the network unencrypted",
-                url.host_str().unwrap_or("?")
-            ))
-            .with_hint("use https://, or pass --allow-http if you really mean it"));
-        }
-        other => {
-            return Err(UsageError::new(format!(
-                "unsupported URL scheme '{other}': use https://"
-            )));
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
+    if url.scheme() == "http" && !allow_http && !urls::is_loopback(&url) {
         return Err(UsageError::new(format!(
-            "invalid URL {}: no host",
-            quote_url(text)
-        )));
+            "refusing plain http:// to {}: credentials would cross the network unencrypted",
+            url.host_str().unwrap_or("?")
+        ))
+        .with_hint("use https://, or pass --allow-http if you really mean it"));
     }
-    Ok(text.to_string())
-}
-
-/// The host, when curl would send a request for `text` unencrypted over the
-/// network: `http://` (or no scheme, which curl takes as http) to a host that
-/// is not loopback.
-pub fn clear_text_host(text: &str) -> Option<String> {
-    let absolute = if text.contains("://") {
-        text.to_string()
-    } else {
-        format!("http://{text}")
-    };
-    let url = url::Url::parse(&absolute).ok()?;
-    if !url.scheme().eq_ignore_ascii_case("http") || is_loopback(&url) {
-        return None;
-    }
-    url.host_str().map(str::to_string)
-}
-
-/// The URL for an error message, unless it may hold `user:password@`.
-fn quote_url(text: &str) -> String {
-    if text.contains('@') {
-        "(not shown: it contains '@')".to_string()
-    } else {
-        format!("'{text}'")
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
@@ -291,6 +239,18 @@ mod tests {
     fn an_unparsable_url_with_credentials_is_not_echoed() {
         let err = validate_url("https://bob:hunter2@[bad", false).err();
         assert!(err.is_some_and(|e| !e.message.contains("hunter2")));
+    }
+
+    #[test]
+    fn the_checked_url_is_kept_normalised() {
+        assert_eq!(
+            validate_url("HTTP://LocalHost:8080/Base/", false)
+                .ok()
+                .as_deref(),
+            Some("http://localhost:8080/Base")
+        );
+        assert!(validate_url("http://127.0.0.1\\@example.com/", false).is_err());
+        assert!(validate_url("http://localhost./", false).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! crmauth: parse, dispatch, map errors to exit codes — nothing else.
 
+mod child_env;
 mod cli;
 mod commands;
 mod context;
@@ -16,6 +17,7 @@ mod secret;
 mod session;
 mod store;
 mod terminal;
+mod urls;
 mod usage_error;
 
 use std::process::ExitCode;
@@ -52,9 +54,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let (exit, hint) = classify(&err);
-            eprintln!("error: {err:#}");
+            // Whatever a server echoed into the error, no secret is printed.
+            eprintln!("error: {}", secret::redact(&format!("{err:#}")));
             if let Some(hint) = hint {
-                eprintln!("help: {hint}");
+                eprintln!("help: {}", secret::redact(&hint));
             }
             ExitCode::from(exit.code())
         }

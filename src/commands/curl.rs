@@ -24,14 +24,16 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
+use crate::child_env;
 use crate::cli::{self, CurlArgs};
 use crate::context::Context;
 use crate::error::UsageError;
 use crate::http;
-use crate::input;
 use crate::provider;
 use crate::secret::Secret;
 use crate::session::Session;
+use crate::urls::{self, Globbing};
+use url::Url;
 
 /// Refresh first when the token expires within `--min-valid`'s default, as
 /// `token` does (curl's own arguments leave no room for the flag).
@@ -57,8 +59,18 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         bail!("the credential of profile '{name}' contains a line break; log in again");
     }
     let line = Secret::new(format!("Authorization: {}\n", value.expose()));
+    let origin = Url::parse(&session.profile.url).map_err(|_| {
+        UsageError::new(format!(
+            "the URL of profile '{name}' is not valid: {}",
+            urls::shown(&session.profile.url)
+        ))
+        .with_hint(format!("run 'crmauth login -p {name} --url URL'"))
+    })?;
     let mut pieces = plan(&args.args, &session.profile.url);
-    refuse_plain_http(&pieces, session.profile.allow_http)?;
+    bind_to_origin(&mut pieces, &origin)?;
+    if urls::is_loopback(&origin) {
+        bypass_proxy(&mut pieces, &origin);
+    }
     if let Some(ca) = ctx.ca_bundle() {
         trust_ca(&mut pieces, ca)?;
     }
@@ -120,6 +132,9 @@ fn may_execute(_: &std::fs::Metadata) -> bool {
 /// operations (the first one, and each one after `--next`).
 #[derive(Debug, PartialEq, Eq)]
 enum Piece {
+    /// An option (`-s`, `--next`, `-sSo`).
+    Opt(OsString),
+    /// An option's value, or anything else that is not a URL.
     Arg(OsString),
     /// One of curl's URLs (already made absolute).
     Url(OsString),
@@ -165,7 +180,7 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(args.len() + 1);
     let mut rest = args.iter().peekable();
     if let Some(first) = rest.next_if(|arg| *arg == "-q" || *arg == "--disable") {
-        pieces.push(Piece::Arg(first.clone()));
+        pieces.push(Piece::Opt(first.clone()));
     }
     pieces.push(Piece::Header);
     let mut options = true; // until `--`
@@ -187,7 +202,7 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
             pieces.push(Piece::Url(url_arg(arg, base_url)));
             continue;
         }
-        pieces.push(Piece::Arg(arg.clone()));
+        pieces.push(Piece::Opt(arg.clone()));
         if text == "--" {
             options = false;
         } else if text == "--next" || text == "-:" {
@@ -232,27 +247,96 @@ fn trust_ca(pieces: &mut Vec<Piece>, ca: &Path) -> Result<(), http::HttpError> {
         .unwrap_or(0);
     pieces.splice(
         at..at,
-        [Piece::Arg("--cacert".into()), Piece::Arg(ca.into())],
+        [Piece::Opt("--cacert".into()), Piece::Arg(ca.into())],
     );
     Ok(())
 }
 
-/// The header must not cross the network in clear text: a plain `http://`
-/// URL (or one without a scheme, which curl takes as http) to a host that is
-/// not loopback is refused, as at login, unless the profile allows http.
-fn refuse_plain_http(pieces: &[Piece], allow_http: bool) -> Result<(), UsageError> {
-    for piece in pieces {
-        let Piece::Url(url) = piece else { continue };
-        if let Some(host) = input::clear_text_host(&url.to_string_lossy())
-            && !allow_http
-        {
-            return Err(UsageError::new(format!(
-                "refusing to send the credential over plain http to {host}"
-            ))
-            .with_hint("use https://, or log in with --allow-http if you really mean it"));
+/// The credential goes only to the profile's origin: every URL of every
+/// operation must have its scheme, host and port, read as curl will read it
+/// (see [`urls::parse_strict`]), or curl does not run. URLs are handed on in
+/// the normalised form that was checked. A curl config file (`-K`) could
+/// hold URLs crmauth never sees, so it is refused too.
+fn bind_to_origin(pieces: &mut [Piece], origin: &Url) -> Result<(), UsageError> {
+    for operation in pieces.split_mut(|piece| matches!(piece, Piece::Header)) {
+        let options = || {
+            operation.iter().filter_map(|piece| match piece {
+                Piece::Opt(option) => option.to_str(),
+                _ => None,
+            })
+        };
+        if options().any(|option| takes_flag(option, "config", 'K')) {
+            return Err(UsageError::new(
+                "crmauth curl does not take -K/--config: crmauth could not check the URLs in it",
+            )
+            .with_hint("give curl's options on the command line"));
+        }
+        let globbing = if options().any(|option| takes_flag(option, "globoff", 'g')) {
+            Globbing::Off
+        } else {
+            Globbing::On
+        };
+        for piece in operation.iter_mut() {
+            let Piece::Url(text) = piece else { continue };
+            let text = text
+                .to_str()
+                .ok_or_else(|| UsageError::new("refusing a URL that is not UTF-8"))?;
+            let url = urls::parse_strict(text, globbing)?;
+            if !urls::same_origin(&url, origin) {
+                return Err(UsageError::new(format!(
+                    "refusing to send the credential to {}: not the profile's origin {}",
+                    urls::shown(text),
+                    origin.origin().ascii_serialization()
+                ))
+                .with_hint(
+                    "crmauth curl sends the credential only to the profile's own scheme, host \
+                     and port; use a path such as /api/x, or a profile for that server",
+                ));
+            }
+            *piece = Piece::Url(url.as_str().into());
         }
     }
     Ok(())
+}
+
+/// Whether `option` is `--LONG`, or a cluster of short flags that sets
+/// `short` before any letter that takes a value.
+fn takes_flag(option: &str, long: &str, short: char) -> bool {
+    if let Some(name) = option.strip_prefix("--") {
+        return name == long;
+    }
+    let letters = option.strip_prefix('-').unwrap_or("");
+    letters
+        .chars()
+        .take_while(|c| !SHORT_WITH_VALUE.contains(*c))
+        .any(|c| c == short)
+        || letters.chars().find(|c| SHORT_WITH_VALUE.contains(*c)) == Some(short)
+}
+
+/// Plain http to loopback is allowed only because it never leaves the
+/// machine: curl must not send it to a proxy (curl 7.88 proxies even
+/// `localhost` when `http_proxy` is set). `--noproxy HOST` goes into every
+/// operation, ahead of the user's arguments.
+fn bypass_proxy(pieces: &mut Vec<Piece>, origin: &Url) {
+    let host = match origin.host() {
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        _ => origin.host_str().unwrap_or_default().to_string(),
+    };
+    let mut at = 0;
+    while let Some(found) = pieces[at..]
+        .iter()
+        .position(|piece| matches!(piece, Piece::Header))
+    {
+        let index = at + found;
+        pieces.splice(
+            index..index,
+            [
+                Piece::Opt("--noproxy".into()),
+                Piece::Arg(host.clone().into()),
+            ],
+        );
+        at = index + 3;
+    }
 }
 
 /// Replaces this process with curl, the header in an inherited pipe per operation.
@@ -273,7 +357,7 @@ fn exec_with_pipes(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<Exi
     let mut argv = Vec::with_capacity(pieces.len() + 1);
     for piece in pieces {
         match piece {
-            Piece::Arg(arg) | Piece::Url(arg) => argv.push(arg),
+            Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => argv.push(arg),
             Piece::Header => {
                 let pipe = header_pipe(line).context("cannot pass the header to curl")?;
                 argv.push("-H".into());
@@ -282,7 +366,10 @@ fn exec_with_pipes(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<Exi
             }
         }
     }
-    let err = std::process::Command::new(curl).args(argv).exec();
+    let mut command = std::process::Command::new(curl);
+    command.args(argv);
+    child_env::scrub(&mut command);
+    let err = command.exec();
     Err(anyhow!("cannot run {}: {err}", curl.display()))
 }
 
@@ -324,11 +411,13 @@ fn run_with_temp_file(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<
     let mut reference = OsString::from("@");
     reference.push(file.path());
     let argv = pieces.into_iter().flat_map(|piece| match piece {
-        Piece::Arg(arg) | Piece::Url(arg) => vec![arg],
+        Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => vec![arg],
         Piece::Header => vec!["-H".into(), reference.clone()],
     });
-    let status = std::process::Command::new(curl)
-        .args(argv)
+    let mut command = std::process::Command::new(curl);
+    command.args(argv);
+    child_env::scrub(&mut command);
+    let status = command
         .status()
         .with_context(|| format!("cannot run {}", curl.display()))?;
     drop(file);
@@ -349,7 +438,7 @@ mod tests {
         plan(&args, "https://h/base/")
             .into_iter()
             .map(|piece| match piece {
-                Piece::Arg(arg) | Piece::Url(arg) => arg.into_string().unwrap(),
+                Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => arg.into_string().unwrap(),
                 Piece::Header => "HEADER".to_string(),
             })
             .collect()
