@@ -8,6 +8,7 @@ use dialoguer::console::Term;
 use dialoguer::console::style;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Password, Select};
+use zeroize::Zeroizing;
 
 use crate::error::UsageError;
 use crate::provider::ProviderKind;
@@ -73,7 +74,9 @@ pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
 
 /// All of stdin, less one trailing `\n` or `\r\n`, nothing else.
 fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
-    let mut bytes = Vec::new();
+    // Room for all that is read up front: a growing buffer would leave freed,
+    // unwiped copies of the secret behind each time it moved.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_STDIN_SECRET as usize + 1));
     io::stdin()
         .take(MAX_STDIN_SECRET + 1)
         .read_to_end(&mut bytes)
@@ -84,14 +87,24 @@ fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
             MAX_STDIN_SECRET / 1024
         )));
     }
-    let mut text = String::from_utf8(bytes)
-        .map_err(|_| UsageError::new(format!("{flag}: standard input is not UTF-8")))?;
+    // Moved, not copied, into the string that becomes the Secret.
+    let mut text = match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => Zeroizing::new(text),
+        Err(err) => {
+            drop(Zeroizing::new(err.into_bytes()));
+            return Err(UsageError::new(format!(
+                "{flag}: standard input is not UTF-8"
+            )));
+        }
+    };
     if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
+        let len = text.len() - 2;
+        text.truncate(len);
     } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
+        let len = text.len() - 1;
+        text.truncate(len);
     }
-    let secret = Secret::new(text);
+    let secret = Secret::new(std::mem::take(&mut *text));
     if secret.is_empty() {
         return Err(UsageError::new(format!("{flag}: standard input is empty")));
     }

@@ -8,6 +8,7 @@ mod credential;
 mod error;
 mod files;
 mod generation;
+mod hardening;
 mod http;
 mod input;
 mod output;
@@ -25,6 +26,14 @@ use std::process::ExitCode;
 use crate::error::{Classify, Exit, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
+    hardening::make_undumpable();
+    let code = run();
+    // Wipes the copies kept for redaction; on `exec` (curl) the memory goes anyway.
+    secret::forget_all();
+    code
+}
+
+fn run() -> ExitCode {
     if let Some(code) = generation::maintainer_command() {
         return code;
     }

@@ -97,6 +97,54 @@ fn remember(value: &str) {
     }
 }
 
+/// Wipes and forgets every remembered secret (at the end of `main`).
+pub fn forget_all() {
+    KNOWN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clear();
+}
+
+/// `value` as JSON (pretty or compact) in one buffer of exactly the right
+/// size, wiped on drop: serialising into a growing buffer would leave freed,
+/// unwiped copies of each prefix behind.
+pub fn to_json<T: Serialize>(value: &T, pretty: bool) -> serde_json::Result<Secret> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    fn write<T: Serialize, W: std::io::Write>(
+        out: W,
+        value: &T,
+        pretty: bool,
+    ) -> serde_json::Result<()> {
+        if pretty {
+            serde_json::to_writer_pretty(out, value)
+        } else {
+            serde_json::to_writer(out, value)
+        }
+    }
+    let mut count = Count(0);
+    write(&mut count, value, pretty)?;
+    let mut buffer = Zeroizing::new(Vec::with_capacity(count.0));
+    write(&mut *buffer, value, pretty)?;
+    // serde_json writes UTF-8; the buffer moves into the String, not copied.
+    match String::from_utf8(std::mem::take(&mut *buffer)) {
+        Ok(text) => Ok(Secret::new(text)),
+        Err(err) => {
+            let reason = err.utf8_error();
+            drop(Zeroizing::new(err.into_bytes()));
+            Err(serde_json::Error::io(std::io::Error::other(reason)))
+        }
+    }
+}
+
 /// `text` with every secret this process knows replaced by `[redacted]`:
 /// for any text that came from a server or goes into an error or warning.
 pub fn redact(text: &str) -> Cow<'_, str> {
