@@ -68,11 +68,11 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
     })?;
     let mut pieces = plan(&args.args, &session.profile.url);
     bind_to_origin(&mut pieces, &origin)?;
-    if urls::is_loopback(&origin) {
-        bypass_proxy(&mut pieces, &origin);
-    }
     if let Some(ca) = ctx.ca_bundle() {
         trust_ca(&mut pieces, ca)?;
+    }
+    if urls::is_loopback(&origin) {
+        bypass_proxy(&mut pieces, &origin);
     }
     hand_over(&curl, pieces, &line)
 }
