@@ -41,7 +41,9 @@ pub fn parse_strict(text: &str, globbing: Globbing) -> Result<Url, UsageError> {
     };
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
-        return Err(refuse("only http:// and https:// URLs are allowed"));
+        return Err(refuse(&format!(
+            "unsupported scheme '{scheme}': only http:// and https:// are allowed"
+        )));
     }
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, after) = rest.split_at(authority_end);
@@ -65,7 +67,17 @@ pub fn parse_strict(text: &str, globbing: Globbing) -> Result<Url, UsageError> {
     // The host as written must be the host as parsed: no percent-encoding,
     // no shortened or hexadecimal IPv4 forms, no international names that
     // another parser might map differently.
-    if url.host_str() != Some(host.to_ascii_lowercase().as_str()) {
+    let plain = match url.host() {
+        // IPv6 has one standard reading (RFC 4291), in whichever spelling.
+        Some(Host::Ipv6(ip)) => {
+            host.strip_prefix('[')
+                .and_then(|host| host.strip_suffix(']'))
+                .and_then(|inner| inner.parse::<std::net::Ipv6Addr>().ok())
+                == Some(ip)
+        }
+        _ => url.host_str() == Some(host.to_ascii_lowercase().as_str()),
+    };
+    if !plain {
         return Err(refuse("its host is not written in plain form"));
     }
     if let Some(port) = port {
@@ -171,6 +183,10 @@ mod tests {
             "https://crm.example.com/b?q=1"
         );
         assert_eq!(ok("http://[::1]:8080/x"), "http://[::1]:8080/x");
+        assert_eq!(
+            ok("http://[::ffff:127.0.0.1]:80/"),
+            "http://[::ffff:7f00:1]/"
+        );
         assert_eq!(ok("https://h"), "https://h/");
     }
 
