@@ -8,7 +8,7 @@ use dialoguer::console::Term;
 use dialoguer::console::style;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Password, Select};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::UsageError;
 use crate::provider::ProviderKind;
@@ -87,9 +87,19 @@ fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
             MAX_STDIN_SECRET / 1024
         )));
     }
+    // One trailing `\n` or `\r\n` goes, wiped rather than only cut off: the
+    // bytes beyond the end stay in the buffer the Secret keeps.
+    let newline = if bytes.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(bytes.ends_with(b"\n"))
+    };
+    let keep = bytes.len() - newline;
+    bytes[keep..].zeroize();
+    bytes.truncate(keep);
     // Moved, not copied, into the string that becomes the Secret.
-    let mut text = match String::from_utf8(std::mem::take(&mut *bytes)) {
-        Ok(text) => Zeroizing::new(text),
+    let text = match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => text,
         Err(err) => {
             drop(Zeroizing::new(err.into_bytes()));
             return Err(UsageError::new(format!(
@@ -97,14 +107,7 @@ fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
             )));
         }
     };
-    if text.ends_with("\r\n") {
-        let len = text.len() - 2;
-        text.truncate(len);
-    } else if text.ends_with('\n') {
-        let len = text.len() - 1;
-        text.truncate(len);
-    }
-    let secret = Secret::new(std::mem::take(&mut *text));
+    let secret = Secret::new(text);
     if secret.is_empty() {
         return Err(UsageError::new(format!("{flag}: standard input is empty")));
     }

@@ -532,3 +532,87 @@ fn profile_names_from_profiles_json_are_checked_like_p() {
         escaped.display()
     );
 }
+
+/// How often `needle` occurs in the writable memory (heap, stacks, data) of
+/// process `pid`. Needs root: the process is undumpable.
+fn occurrences_in_memory(pid: u32, needle: &[u8]) -> usize {
+    use std::os::unix::fs::FileExt;
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("read maps");
+    let mem = std::fs::File::open(format!("/proc/{pid}/mem")).expect("open mem");
+    let mut count = 0;
+    for line in maps.lines() {
+        let mut fields = line.split_whitespace();
+        let (Some(range), Some(perms)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if !perms.starts_with("rw") {
+            continue;
+        }
+        let Some((start, end)) = range.split_once('-') else {
+            continue;
+        };
+        let (Ok(start), Ok(end)) = (u64::from_str_radix(start, 16), u64::from_str_radix(end, 16))
+        else {
+            continue;
+        };
+        let mut region = vec![0; usize::try_from(end - start).expect("size")];
+        if mem.read_exact_at(&mut region, start).is_ok() {
+            count += region
+                .windows(needle.len())
+                .filter(|window| *window == needle)
+                .count();
+        }
+    }
+    count
+}
+
+#[test]
+fn the_stdin_buffer_keeps_no_copy_of_the_password() {
+    // SAFETY: geteuid has no arguments and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: only root may read the memory of an undumpable process");
+        return;
+    }
+    let server = FakeServer::start_fn(|_| FakeResponse::empty(500));
+    server.hang("/connect/token");
+    let env = Env::new(Store::File);
+    let password = format!("mem-scan-pw-{}", support::server::random_hex(16));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crmauth"))
+        .args(["--timeout", "60", "login", "--provider", "virto"])
+        .args([
+            "--url",
+            &server.url(),
+            "--username",
+            "ann",
+            "--password-stdin",
+        ])
+        .env_clear()
+        .env("CRMAUTH_CONFIG_DIR", env.config_dir())
+        .env("CRMAUTH_STORE", "file")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run crmauth");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("write stdin");
+    drop(stdin);
+    let started = Instant::now();
+    while server.requests_to("/connect/token").is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the login never reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The bytes as they came in on stdin (with the newline) are only ever
+    // in the read buffer; the password itself is in use.
+    let as_read = occurrences_in_memory(child.id(), format!("{password}\n").as_bytes());
+    let in_use = occurrences_in_memory(child.id(), password.as_bytes());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(in_use > 0, "the scan did not find the password in use");
+    assert_eq!(as_read, 0, "a copy of the stdin buffer is left in memory");
+}
