@@ -173,6 +173,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_is_written_once_into_a_buffer_of_its_size() {
+        let value = serde_json::json!({"access_token": "at-1", "nested": {"n": [1, 2]}});
+        let compact = to_json(&value, false).map(|json| json.expose().to_string());
+        let pretty = to_json(&value, true).map(|json| json.expose().to_string());
+        assert_eq!(compact.ok(), serde_json::to_string(&value).ok());
+        assert_eq!(pretty.ok(), serde_json::to_string_pretty(&value).ok());
+    }
+
+    #[test]
     fn known_secrets_are_redacted_in_any_text() {
         let _password = Secret::new("p@ss w\"rd-93a1");
         let _token = Secret::new("tok-5f1e-and-more");
