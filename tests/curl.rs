@@ -365,6 +365,20 @@ fn urls_curl_would_read_differently_are_refused() {
         .stderr_has("-K/--config");
     env.curl(&fake, &["/a", "--next", "--config", "/dev/null"])
         .code(2);
+    // Options that send the request, or the header, elsewhere than the URL says.
+    for (option, value) in [
+        ("--connect-to", "127.0.0.1:9:127.0.0.2:9"),
+        ("--resolve", "localhost:9:127.0.0.2"),
+        ("--doh-url", "https://127.0.0.2/dns-query"),
+        ("--dns-servers", "127.0.0.2"),
+        ("--unix-socket", "/tmp/sock"),
+        ("--location-trusted", "/a"),
+    ] {
+        env.curl(&fake, &[option, value, "/a"])
+            .code(2)
+            .stderr_has(&format!("does not take {option}"))
+            .stderr_lines_at_most(2);
+    }
     assert!(!fake.dir.path().join("argv").exists(), "curl ran");
     // With globbing off (-g, also in a cluster), brackets are only characters.
     env.curl(&fake, &["-sg", "/[1-2]"]).ok();

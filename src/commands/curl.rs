@@ -12,7 +12,11 @@
 //! - Elsewhere, a temp file only the user can read, removed when curl exits.
 //!
 //! An argument that is one of curl's URLs (not an option's value) and starts
-//! with `/` is taken relative to the profile URL. Which curl options take a
+//! with `/` is taken relative to the profile URL. Every URL of every operation
+//! must then have the profile URL's origin (scheme, host, port), read the way
+//! curl reads it, or curl does not run; options that would send the request
+//! elsewhere (`--connect-to`, `--resolve`, `-K`, ...) are refused, and a
+//! loopback profile gets `--noproxy HOST`. Which curl options take a
 //! value is known from curl 8's `--help all`; an option unknown here is taken
 //! as a flag. curl reads `~/.curlrc` unless `-q` is its first argument, so a
 //! leading `-q` stays first.
@@ -265,13 +269,21 @@ fn bind_to_origin(pieces: &mut [Piece], origin: &Url) -> Result<(), UsageError> 
                 _ => None,
             })
         };
-        if options().any(|option| takes_flag(option, "config", 'K')) {
-            return Err(UsageError::new(
-                "crmauth curl does not take -K/--config: crmauth could not check the URLs in it",
-            )
-            .with_hint("give curl's options on the command line"));
+        for (long, short, why) in REFUSED_OPTIONS {
+            if options().any(|option| takes_flag(option, long, *short)) {
+                let name = match short {
+                    Some(short) => format!("-{short}/--{long}"),
+                    None => format!("--{long}"),
+                };
+                return Err(
+                    UsageError::new(format!("crmauth curl does not take {name}: {why}")).with_hint(
+                        "crmauth curl sends the credential only to the profile's origin, so it \
+                     must see where each request goes",
+                    ),
+                );
+            }
         }
-        let globbing = if options().any(|option| takes_flag(option, "globoff", 'g')) {
+        let globbing = if options().any(|option| takes_flag(option, "globoff", Some('g'))) {
             Globbing::Off
         } else {
             Globbing::On
@@ -299,12 +311,60 @@ fn bind_to_origin(pieces: &mut [Piece], origin: &Url) -> Result<(), UsageError> 
     Ok(())
 }
 
+/// curl options that would take the credential, or the request, somewhere
+/// crmauth cannot check: with the reason.
+const REFUSED_OPTIONS: &[(&str, Option<char>, &str)] = &[
+    (
+        "config",
+        Some('K'),
+        "crmauth could not check the URLs in a config file",
+    ),
+    (
+        "connect-to",
+        None,
+        "it connects to another host than the URL's",
+    ),
+    (
+        "resolve",
+        None,
+        "it connects to another address than the URL's host has",
+    ),
+    (
+        "doh-url",
+        None,
+        "a DNS server of its choice could send the request elsewhere",
+    ),
+    (
+        "dns-servers",
+        None,
+        "a DNS server of its choice could send the request elsewhere",
+    ),
+    (
+        "unix-socket",
+        None,
+        "it sends the request to a socket, not to the URL's host",
+    ),
+    (
+        "abstract-unix-socket",
+        None,
+        "it sends the request to a socket, not to the URL's host",
+    ),
+    (
+        "location-trusted",
+        None,
+        "it sends the credential to every host a redirect names",
+    ),
+];
+
 /// Whether `option` is `--LONG`, or a cluster of short flags that sets
 /// `short` before any letter that takes a value.
-fn takes_flag(option: &str, long: &str, short: char) -> bool {
+fn takes_flag(option: &str, long: &str, short: Option<char>) -> bool {
     if let Some(name) = option.strip_prefix("--") {
         return name == long;
     }
+    let Some(short) = short else {
+        return false;
+    };
     let letters = option.strip_prefix('-').unwrap_or("");
     letters
         .chars()
