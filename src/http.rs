@@ -364,8 +364,10 @@ impl Http {
     ) -> HttpError {
         const HOST_NOT_FOUND: &str =
             "check the host name in the URL, and your DNS or proxy settings";
-        // With a proxy set, "connection refused" may be the proxy's.
-        let check_url = if proxy_is_set() {
+        // With a proxy set, "connection refused" may be the proxy's (never
+        // for loopback, which goes direct).
+        let direct = url::Url::parse(&url).is_ok_and(|url| urls::is_loopback(&url));
+        let check_url = if proxy_is_set() && !direct {
             "is the server, or the proxy in HTTPS_PROXY/HTTP_PROXY, up? check the URL, \
              the proxy and NO_PROXY"
         } else {

@@ -534,6 +534,11 @@ fn profile_names_from_profiles_json_are_checked_like_p() {
         }},
     });
     std::fs::write(env.path("profiles.json"), profiles.to_string()).expect("write");
+    std::fs::set_permissions(
+        env.path("profiles.json"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod");
     let escaped = env.config_dir().join("locks").join(format!("{name}.lock"));
     for args in [&["logout"][..], &["token"], &["profiles"]] {
         env.run(args)
