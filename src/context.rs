@@ -11,6 +11,7 @@ use crate::error::UsageError;
 use crate::files;
 use crate::http::{DEFAULT_TIMEOUT, Http, HttpSettings};
 use crate::profile::{self, FALLBACK_PROFILE, ProfileRepo, ProfilesFile};
+use crate::secret;
 use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
 use crate::store::{SecretStore, StoreKind};
@@ -120,16 +121,17 @@ impl Context {
             .join(format!("{profile}.lock"))
     }
 
-    /// A remark for people (notices, progress); silenced by `-q`.
+    /// A remark for people (notices, progress); silenced by `-q`. Any
+    /// secret the command knows is redacted from it.
     pub fn note(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("{}", message.as_ref());
+            eprintln!("{}", secret::redact(message.as_ref()));
         }
     }
 
     pub fn warn(&self, message: impl AsRef<str>) {
         if !self.quiet {
-            eprintln!("warning: {}", message.as_ref());
+            eprintln!("warning: {}", secret::redact(message.as_ref()));
         }
     }
 

@@ -1,8 +1,10 @@
-//! Atomic writes and advisory lock files in the config dir.
+//! Atomic writes, advisory lock files and the ownership check of the config dir.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+
+use crate::error::{Classify, Exit};
 
 /// Writes `contents` to `path` so that readers see the old file or the new one,
 /// never a torn mix: temp file in the same dir, fsync, rename. The temp file is
@@ -51,11 +53,23 @@ impl FileLock {
         if let Some(dir) = path.parent() {
             create_private_dir(dir)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(path)?;
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // Another user who can open a lock file can hold its lock forever.
+            options.mode(0o600);
+        }
+        let file = options.open(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // One made by an older crmauth may be 0644.
+            if file.metadata()?.permissions().mode() & 0o077 != 0 {
+                file.set_permissions(fs::Permissions::from_mode(0o600))?;
+            }
+        }
         file.lock()?;
         Ok(Self { file })
     }
@@ -65,6 +79,69 @@ impl Drop for FileLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
     }
+}
+
+/// A config dir or file that someone other than the user could have
+/// written: whatever it says (a URL to send a refresh token to) cannot be
+/// trusted.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path} {problem}; crmauth trusts its config dir and files only when they are yours and nobody else can write them"
+)]
+pub struct Untrusted {
+    pub path: PathBuf,
+    problem: String,
+    fix: String,
+}
+
+impl Classify for Untrusted {
+    fn exit(&self) -> Exit {
+        Exit::Failure
+    }
+
+    fn hint(&self) -> Option<String> {
+        Some(self.fix.clone())
+    }
+}
+
+/// Like ssh with `~/.ssh`: `path` (if it exists) must belong to the user (or
+/// root) and be writable by nobody else.
+#[cfg(unix)]
+pub fn check_trusted(path: &Path) -> Result<(), Untrusted> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = fs::metadata(path) else {
+        // Missing: nothing to trust yet. Unreadable: the read that follows says so.
+        return Ok(());
+    };
+    // SAFETY: geteuid has no arguments and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let shown = path.display();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(Untrusted {
+            path: path.to_path_buf(),
+            problem: format!(
+                "belongs to another user (uid {}, you are uid {me})",
+                meta.uid()
+            ),
+            fix: format!(
+                "if it is really yours, run 'chown {me} {shown}'; otherwise use another --config-dir"
+            ),
+        });
+    }
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Err(Untrusted {
+            path: path.to_path_buf(),
+            problem: format!("can be written by group or others (mode {mode:o})"),
+            fix: format!("run 'chmod go-w {shown}' after checking its contents"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn check_trusted(_path: &Path) -> Result<(), Untrusted> {
+    Ok(())
 }
 
 /// `path` made absolute with symlinks, `.`, `..` and trailing slashes

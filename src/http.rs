@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Classify, Exit};
 use crate::secret::Secret;
+use crate::urls;
 
 pub const MAX_ANSWER_BYTES: u64 = 1024 * 1024;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -336,9 +337,15 @@ impl Http {
         request: &Request<'_>,
         full_url: &str,
     ) -> Result<(Answer, Option<String>), ureq::Error> {
+        // Plain http to loopback is allowed only because it never leaves the
+        // machine: it must not reach a proxy, whatever NO_PROXY says.
+        let direct = url::Url::parse(request.url).is_ok_and(|url| urls::is_loopback(&url));
         let mut response = match (&request.method, request.form) {
             (Method::Get, _) => {
                 let mut builder = self.agent.get(full_url);
+                if direct {
+                    builder = builder.config().proxy(None).build();
+                }
                 for (name, value) in request.headers {
                     builder = builder.header(*name, value.value());
                 }
@@ -346,6 +353,9 @@ impl Http {
             }
             (Method::Post, form) => {
                 let mut builder = self.agent.post(full_url);
+                if direct {
+                    builder = builder.config().proxy(None).build();
+                }
                 for (name, value) in request.headers {
                     builder = builder.header(*name, value.value());
                 }
@@ -399,8 +409,10 @@ impl Http {
     ) -> HttpError {
         const HOST_NOT_FOUND: &str =
             "check the host name in the URL, and your DNS or proxy settings";
-        // With a proxy set, "connection refused" may be the proxy's.
-        let check_url = if proxy_is_set() {
+        // With a proxy set, "connection refused" may be the proxy's (never
+        // for loopback, which goes direct).
+        let direct = url::Url::parse(&url).is_ok_and(|url| urls::is_loopback(&url));
+        let check_url = if proxy_is_set() && !direct {
             "is the server, or the proxy in HTTPS_PROXY/HTTP_PROXY, up? check the URL, \
              the proxy and NO_PROXY"
         } else {

@@ -8,11 +8,13 @@ use dialoguer::console::Term;
 use dialoguer::console::style;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Password, Select};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::UsageError;
 use crate::provider::ProviderKind;
 use crate::secret::Secret;
 use crate::terminal;
+use crate::urls::{self, Globbing};
 
 /// Larger stdin is not a secret anyone typed or piped on purpose.
 const MAX_STDIN_SECRET: u64 = 64 * 1024;
@@ -72,7 +74,9 @@ pub fn read_secret(source: &SecretSource<'_>) -> Result<Secret, UsageError> {
 
 /// All of stdin, less one trailing `\n` or `\r\n`, nothing else.
 fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
-    let mut bytes = Vec::new();
+    // Room for all that is read up front: a growing buffer would leave freed,
+    // unwiped copies of the secret behind each time it moved.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_STDIN_SECRET as usize + 1));
     io::stdin()
         .take(MAX_STDIN_SECRET + 1)
         .read_to_end(&mut bytes)
@@ -83,13 +87,26 @@ fn read_stdin_secret(flag: &str) -> Result<Secret, UsageError> {
             MAX_STDIN_SECRET / 1024
         )));
     }
-    let mut text = String::from_utf8(bytes)
-        .map_err(|_| UsageError::new(format!("{flag}: standard input is not UTF-8")))?;
-    if text.ends_with("\r\n") {
-        text.truncate(text.len() - 2);
-    } else if text.ends_with('\n') {
-        text.truncate(text.len() - 1);
-    }
+    // One trailing `\n` or `\r\n` goes, wiped rather than only cut off: the
+    // bytes beyond the end stay in the buffer the Secret keeps.
+    let newline = if bytes.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(bytes.ends_with(b"\n"))
+    };
+    let keep = bytes.len() - newline;
+    bytes[keep..].zeroize();
+    bytes.truncate(keep);
+    // Moved, not copied, into the string that becomes the Secret.
+    let text = match String::from_utf8(std::mem::take(&mut *bytes)) {
+        Ok(text) => text,
+        Err(err) => {
+            drop(Zeroizing::new(err.into_bytes()));
+            return Err(UsageError::new(format!(
+                "{flag}: standard input is not UTF-8"
+            )));
+        }
+    };
     let secret = Secret::new(text);
     if secret.is_empty() {
         return Err(UsageError::new(format!("{flag}: standard input is empty")));
@@ -201,80 +218,27 @@ pub fn provider(
 }
 
 /// Accepts `https://` URLs, and `http://` only for loopback hosts unless the
-/// user allowed it. Credentials and fragments in the URL are refused.
+/// user allowed it. Credentials, queries, fragments and every form that curl
+/// could read differently are refused (see [`urls::parse_strict`]). Returns
+/// the normalised URL that was checked, without a trailing `/`: that is what
+/// the profile keeps.
 pub fn validate_url(text: &str, allow_http: bool) -> Result<String, UsageError> {
-    let url = url::Url::parse(text).map_err(|err| {
-        UsageError::new(format!("invalid URL {}: {err}", quote_url(text)))
-            .with_hint("give the full base URL, e.g. https://crm.example.com")
-    })?;
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(UsageError::new(
-            "the URL must not contain a user name or password",
-        ));
-    }
+    let url = urls::parse_strict(text, Globbing::On)
+        .map_err(|err| err.with_hint("give the full base URL, e.g. https://crm.example.com"))?;
     if url.fragment().is_some() || url.query().is_some() {
         return Err(UsageError::new(format!(
             "the URL must not contain a query or fragment: '{}'",
             url.origin().ascii_serialization()
         )));
     }
-    match url.scheme() {
-        "https" => {}
-        "http" if allow_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(UsageError::new(format!(
-                "refusing plain http:// to {}: credentials would cross the network unencrypted",
-                url.host_str().unwrap_or("?")
-            ))
-            .with_hint("use https://, or pass --allow-http if you really mean it"));
-        }
-        other => {
-            return Err(UsageError::new(format!(
-                "unsupported URL scheme '{other}': use https://"
-            )));
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
+    if url.scheme() == "http" && !allow_http && !urls::is_loopback(&url) {
         return Err(UsageError::new(format!(
-            "invalid URL {}: no host",
-            quote_url(text)
-        )));
+            "refusing plain http:// to {}: credentials would cross the network unencrypted",
+            url.host_str().unwrap_or("?")
+        ))
+        .with_hint("use https://, or pass --allow-http if you really mean it"));
     }
-    Ok(text.to_string())
-}
-
-/// The host, when curl would send a request for `text` unencrypted over the
-/// network: `http://` (or no scheme, which curl takes as http) to a host that
-/// is not loopback.
-pub fn clear_text_host(text: &str) -> Option<String> {
-    let absolute = if text.contains("://") {
-        text.to_string()
-    } else {
-        format!("http://{text}")
-    };
-    let url = url::Url::parse(&absolute).ok()?;
-    if !url.scheme().eq_ignore_ascii_case("http") || is_loopback(&url) {
-        return None;
-    }
-    url.host_str().map(str::to_string)
-}
-
-/// The URL for an error message, unless it may hold `user:password@`.
-fn quote_url(text: &str) -> String {
-    if text.contains('@') {
-        "(not shown: it contains '@')".to_string()
-    } else {
-        format!("'{text}'")
-    }
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 #[cfg(test)]
@@ -296,6 +260,18 @@ mod tests {
     fn an_unparsable_url_with_credentials_is_not_echoed() {
         let err = validate_url("https://bob:hunter2@[bad", false).err();
         assert!(err.is_some_and(|e| !e.message.contains("hunter2")));
+    }
+
+    #[test]
+    fn the_checked_url_is_kept_normalised() {
+        assert_eq!(
+            validate_url("HTTP://LocalHost:8080/Base/", false)
+                .ok()
+                .as_deref(),
+            Some("http://localhost:8080/Base")
+        );
+        assert!(validate_url("http://127.0.0.1\\@example.com/", false).is_err());
+        assert!(validate_url("http://localhost./", false).is_err());
     }
 
     #[test]

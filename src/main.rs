@@ -1,5 +1,6 @@
 //! crmauth: parse, dispatch, map errors to exit codes — nothing else.
 
+mod child_env;
 mod cli;
 mod commands;
 mod context;
@@ -7,6 +8,7 @@ mod credential;
 mod error;
 mod files;
 mod generation;
+mod hardening;
 mod http;
 mod input;
 mod output;
@@ -16,6 +18,7 @@ mod secret;
 mod session;
 mod store;
 mod terminal;
+mod urls;
 mod usage_error;
 
 use std::process::ExitCode;
@@ -23,6 +26,14 @@ use std::process::ExitCode;
 use crate::error::{Classify, Exit, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
+    hardening::make_undumpable();
+    let code = run();
+    // Wipes the copies kept for redaction; on `exec` (curl) the memory goes anyway.
+    secret::forget_all();
+    code
+}
+
+fn run() -> ExitCode {
     if let Some(code) = generation::maintainer_command() {
         return code;
     }
@@ -52,9 +63,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let (exit, hint) = classify(&err);
-            eprintln!("error: {err:#}");
+            // Whatever a server echoed into the error, no secret is printed.
+            eprintln!("error: {}", secret::redact(&format!("{err:#}")));
             if let Some(hint) = hint {
-                eprintln!("help: {hint}");
+                eprintln!("help: {}", secret::redact(&hint));
             }
             ExitCode::from(exit.code())
         }

@@ -161,8 +161,10 @@ impl WhoamiJson {
         table.load_style(presets::NOTHING);
         table.set_content_arrangement(ContentArrangement::Dynamic);
         table.set_width(80);
+        // Values come from a server (user names, scopes, JWT claims): no
+        // terminal escapes, no forged rows, no secret of this command.
         let mut row = |key: &str, value: String| {
-            table.add_row(vec![key.to_string(), value]);
+            table.add_row(vec![key.to_string(), printable(&value)]);
         };
         row("profile", self.profile.clone());
         row("provider", self.provider.clone());
@@ -208,6 +210,15 @@ impl WhoamiJson {
         }
         trimmed(&table)
     }
+}
+
+/// `text` with every control character removed and every secret the command
+/// knows redacted: fit for a terminal.
+fn printable(text: &str) -> String {
+    crate::secret::redact(text)
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect()
 }
 
 fn claim_text(value: &Value) -> String {
@@ -271,7 +282,11 @@ pub fn profiles_table(rows: &[ProfileJson<'_>], now: Timestamp) -> String {
             if row.default { "*" } else { "" }.to_string(),
             row.name.to_string(),
             format!("{}\n{}", row.provider, row.url),
-            format!("{}\n{}", row.user.unwrap_or("-"), kind_label(row.kind)),
+            format!(
+                "{}\n{}",
+                printable(row.user.unwrap_or("-")),
+                kind_label(row.kind)
+            ),
             match expires {
                 Some(at) => format!("{}\n{}", relative(expires, now), short_time(at)),
                 None => "never".to_string(),

@@ -34,13 +34,20 @@ pub enum ProfileError {
     InvalidName(String),
     #[error("no profile named '{0}'")]
     Unknown(String),
+    #[error(
+        "{path} names a profile '{name}': profile names are letters, digits, '.', '_' and '-', not starting with '.'"
+    )]
+    InvalidStoredName { path: PathBuf, name: String },
+    #[error(transparent)]
+    Untrusted(#[from] files::Untrusted),
 }
 
 impl Classify for ProfileError {
     fn exit(&self) -> Exit {
         match self {
             Self::Corrupt { .. } | Self::Io { .. } => Exit::Failure,
-            Self::InvalidName(_) => Exit::Usage,
+            Self::InvalidName(_) | Self::InvalidStoredName { .. } => Exit::Usage,
+            Self::Untrusted(err) => err.exit(),
             Self::Unknown(_) => Exit::NotLoggedIn,
         }
     }
@@ -52,6 +59,11 @@ impl Classify for ProfileError {
                 path.display()
             )),
             Self::Unknown(_) => Some("run 'crmauth profiles' to list profiles".to_string()),
+            Self::InvalidStoredName { path, .. } => Some(format!(
+                "fix or remove {} (crmauth will not overwrite it)",
+                path.display()
+            )),
+            Self::Untrusted(err) => err.hint(),
             _ => None,
         }
     }
@@ -160,9 +172,27 @@ impl ProfileRepo {
         self.dir.join(PROFILES_FILE)
     }
 
-    /// A missing file is an empty one; an unreadable or unparsable one is an error.
+    /// A missing file is an empty one; an unreadable or unparsable one is an
+    /// error, and so is one (or a config dir) that another user could have
+    /// written, or one naming a profile that could not be named on the
+    /// command line (names become lock file names).
     pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
         let path = self.path();
+        files::check_trusted(&self.dir)?;
+        files::check_trusted(&path)?;
+        let profiles = self.parse(&path)?;
+        let names = profiles.profiles.keys().chain(&profiles.default);
+        if let Some(bad) = names.into_iter().find(|name| validate_name(name).is_err()) {
+            return Err(ProfileError::InvalidStoredName {
+                name: bad.escape_debug().to_string(),
+                path,
+            });
+        }
+        Ok(profiles)
+    }
+
+    fn parse(&self, path: &Path) -> Result<ProfilesFile, ProfileError> {
+        let path = path.to_path_buf();
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(err) if err.kind() == io::ErrorKind::NotFound => {

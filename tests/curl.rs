@@ -75,12 +75,16 @@ impl FakeCurl {
         self.read("argv").lines().map(str::to_string).collect()
     }
 
-    /// The arguments without the `-H @FILE` pairs crmauth added.
+    /// The arguments without the `-H @FILE` pairs crmauth added, nor the
+    /// `--noproxy HOST` pair it puts before each of them for a loopback profile.
     fn user_argv(&self) -> Vec<String> {
         let mut argv = self.argv();
         while let Some(at) = argv.iter().position(|arg| arg.starts_with("@/dev/fd/")) {
             assert_eq!(argv[at - 1], "-H");
             argv.drain(at - 1..=at);
+            if at >= 3 && argv[at - 3] == "--noproxy" {
+                argv.drain(at - 3..at - 1);
+            }
         }
         argv
     }
@@ -254,7 +258,7 @@ fn option_values_and_absolute_urls_stay_and_each_operation_gets_the_header() {
             "-o",
             "/tmp/out",
             "/a",
-            "https://other.example/b",
+            "http://127.0.0.1:9/b",
             "--next",
             "/c",
         ],
@@ -269,7 +273,7 @@ fn option_values_and_absolute_urls_stay_and_each_operation_gets_the_header() {
             "-o",
             "/tmp/out",
             "http://127.0.0.1:9/base/a",
-            "https://other.example/b",
+            "http://127.0.0.1:9/b",
             "--next",
             "http://127.0.0.1:9/base/c",
         ]
@@ -280,28 +284,182 @@ fn option_values_and_absolute_urls_stay_and_each_operation_gets_the_header() {
 }
 
 #[test]
-fn the_header_never_goes_to_another_host_over_plain_http() {
+fn the_credential_goes_only_to_the_profiles_origin() {
     let env = with_key(Store::File);
     let fake = FakeCurl::new();
-    for url in ["http://crm.example.com/api/x", "crm.example.com/api/x"] {
+    // Another host, port or scheme, in the first operation or after --next.
+    for url in [
+        "http://127.0.0.2:9/base/x",
+        "http://127.0.0.1:10/base/x",
+        "https://127.0.0.1:9/base/x",
+        "http://localhost:9/base/x",
+        "https://crm.example.com/y",
+    ] {
         env.curl(&fake, &["-sS", url])
             .code(2)
-            .stderr_has("refusing to send the credential over plain http to crm.example.com")
+            .stderr_has("not the profile's origin http://127.0.0.1:9")
             .stderr_lines_at_most(2);
         env.curl(&fake, &["/a", "--next", "--url", url]).code(2);
+        env.curl(&fake, &["/a", "-:", "-s", url]).code(2);
     }
+    // Query and fragment may hold secrets: the message leaves them out.
+    env.curl(&fake, &["http://127.0.0.2:9/x?api_key=s3cret#frag"])
+        .code(2)
+        .stderr_has("'http://127.0.0.2:9/x'")
+        .stderr_lacks("s3cret")
+        .stderr_lacks("frag");
     assert!(!fake.dir.path().join("argv").exists(), "curl ran");
-    // Loopback, https, and the option values that are not URLs are fine.
+    // The profile's own origin, in any spelling curl reads the same, and
+    // option values that are not URLs, are fine.
     env.curl(
         &fake,
         &[
             "-e",
-            "http://crm.example.com/",
-            "http://localhost:8080/x",
-            "https://crm.example.com/y",
+            "http://127.0.0.2/",
+            "HTTP://127.0.0.1:9/x",
+            "--next",
+            "http://127.0.0.1:9/a/../y",
         ],
     )
     .ok();
+    assert_eq!(
+        fake.user_argv(),
+        [
+            "-e",
+            "http://127.0.0.2/",
+            "http://127.0.0.1:9/x",
+            "--next",
+            "http://127.0.0.1:9/y"
+        ]
+    );
+}
+
+#[test]
+fn urls_curl_would_read_differently_are_refused() {
+    let env = with_key(Store::File);
+    let fake = FakeCurl::new();
+    for url in [
+        // curl reads `127.0.0.1\` as a user name and connects to 127.0.0.2.
+        "http://127.0.0.1:9\\@127.0.0.2:9/",
+        "http://127.0.0.1:9\\/x",
+        "http://user@127.0.0.1:9/x",
+        "http://127.0.0.2@127.0.0.1:9/x",
+        // Globs: curl expands them into other URLs.
+        "http://127.0.0.1:9/[1-2]",
+        "http://127.0.0.1:9/{a,b}",
+        // Schemes that are not http(s): curl would send the header there too.
+        "rtsp://127.0.0.1:9/",
+        "gopher://127.0.0.1:9/",
+        // A trailing dot is looked up in DNS; short IPv4 forms; no scheme.
+        "http://localhost.:9/",
+        "http://127.0.0.1.:9/",
+        "http://127.1:9/",
+        "127.0.0.1:9/x",
+        "http://127.0.0.1:9 /x",
+    ] {
+        env.curl(&fake, &["-s", url])
+            .code(2)
+            .stderr_has("refusing")
+            .stderr_lines_at_most(2);
+    }
+    env.curl(&fake, &["-K", "/dev/null", "/a"])
+        .code(2)
+        .stderr_has("-K/--config");
+    env.curl(&fake, &["/a", "--next", "--config", "/dev/null"])
+        .code(2);
+    // Options that send the request, or the header, elsewhere than the URL says.
+    for (option, value) in [
+        ("--connect-to", "127.0.0.1:9:127.0.0.2:9"),
+        ("--resolve", "localhost:9:127.0.0.2"),
+        ("--doh-url", "https://127.0.0.2/dns-query"),
+        ("--dns-servers", "127.0.0.2"),
+        ("--unix-socket", "/tmp/sock"),
+        ("--location-trusted", "/a"),
+    ] {
+        env.curl(&fake, &[option, value, "/a"])
+            .code(2)
+            .stderr_has(&format!("does not take {option}"))
+            .stderr_lines_at_most(2);
+    }
+    assert!(!fake.dir.path().join("argv").exists(), "curl ran");
+    // With globbing off (-g, also in a cluster), brackets are only characters.
+    env.curl(&fake, &["-sg", "/[1-2]"]).ok();
+    assert_eq!(fake.user_argv(), ["-sg", "http://127.0.0.1:9/base/[1-2]"]);
+}
+
+#[test]
+fn the_url_stored_at_login_is_the_checked_one() {
+    let env = Env::new(Store::File);
+    env.secret(KEY);
+    for url in [
+        "http://127.0.0.1\\@127.0.0.2:9/",
+        "http://localhost./",
+        "rtsp://127.0.0.1/",
+    ] {
+        env.run(&[
+            "apikey",
+            "set",
+            "--key-stdin",
+            "--provider",
+            "virtuous",
+            "--url",
+            url,
+        ])
+        .stdin(&format!("{KEY}\n"))
+        .code(2)
+        .stderr_has("refusing");
+    }
+    env.run(&[
+        "apikey",
+        "set",
+        "--key-stdin",
+        "--provider",
+        "virtuous",
+        "--url",
+    ])
+    .arg("HTTP://LocalHost:9/Base/")
+    .stdin(&format!("{KEY}\n"))
+    .ok();
+    let profiles: serde_json::Value =
+        serde_json::from_str(&env.read("profiles.json")).expect("profiles.json");
+    assert_eq!(
+        profiles["profiles"]["default"]["url"],
+        "http://localhost:9/Base"
+    );
+}
+
+#[test]
+fn curl_gets_no_secret_input_variables() {
+    let env = with_key(Store::File);
+    let fake_dir = tempfile::tempdir().expect("temp dir");
+    let script = fake_dir.path().join("curl.sh");
+    std::fs::write(&script, "#!/bin/sh\nenv > \"$RECORD/env\"\n").expect("write");
+    let status = Command::new("install")
+        .args(["-m", "755"])
+        .arg(&script)
+        .arg(fake_dir.path().join("curl"))
+        .status()
+        .expect("install");
+    assert!(status.success());
+    let mut run = env
+        .run(&["curl", "/api/x"])
+        .env("CRMAUTH_CURL", fake_dir.path().join("curl"))
+        .env("RECORD", fake_dir.path())
+        .env("KEEP_ME", "visible");
+    for name in [
+        "CRMAUTH_PASSWORD",
+        "CRMAUTH_CLIENT_SECRET",
+        "CRMAUTH_API_KEY",
+        "CRMAUTH_OTP",
+        "VAULT_TOKEN",
+        "BAO_TOKEN",
+    ] {
+        run = run.env(name, format!("secret-input-{name}"));
+    }
+    run.ok();
+    let seen = std::fs::read_to_string(fake_dir.path().join("env")).expect("env recorded");
+    assert!(!seen.contains("secret-input-"), "curl saw:\n{seen}");
+    assert!(seen.contains("KEEP_ME=visible"), "curl saw:\n{seen}");
 }
 
 #[test]
@@ -450,6 +608,12 @@ fn a_virto_api_key_reaches_the_platform_in_its_api_key_header() {
     let request = platform.last_request().expect("a request");
     assert_eq!(request.header("api_key"), Some(KEY));
     assert_eq!(request.header("authorization"), None);
+    // curl would hand a custom header to every host a redirect names.
+    env.run(&["curl", "-sSL", "/api/platform/profiles/currentuser"])
+        .code(2)
+        .stderr_has("-L/--location");
+    env.run(&["curl", "--location", "/api/platform/profiles/currentuser"])
+        .code(2);
 }
 
 /// Every `/proc/PID/cmdline` this user can read, and whether one holds `part`.

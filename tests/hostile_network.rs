@@ -277,14 +277,16 @@ fn a_missing_cacert_file_is_exit_2_naming_it() {
     assert_eq!(server.requests_to(USERS_PATH).len(), 0);
 }
 
-/// A CONNECT proxy: records each CONNECT target and tunnels to it.
+/// A CONNECT proxy: records each CONNECT target and tunnels to `upstream`,
+/// whatever host was asked for (so that a made-up host name stands for a
+/// remote server while every byte stays on loopback).
 struct ConnectProxy {
     port: u16,
     targets: Arc<Mutex<Vec<String>>>,
 }
 
 impl ConnectProxy {
-    fn start() -> Self {
+    fn routing_to(upstream: std::net::SocketAddr) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let targets = Arc::new(Mutex::new(Vec::new()));
@@ -292,7 +294,7 @@ impl ConnectProxy {
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let seen = Arc::clone(&seen);
-                std::thread::spawn(move || tunnel(client, &seen));
+                std::thread::spawn(move || tunnel(client, &seen, upstream));
             }
         });
         Self { port, targets }
@@ -307,7 +309,7 @@ impl ConnectProxy {
     }
 }
 
-fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
+fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>, upstream: std::net::SocketAddr) {
     let head = read_head(&client);
     let mut words = head.split_whitespace();
     if words.next() != Some("CONNECT") {
@@ -316,7 +318,7 @@ fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
     }
     let target = words.next().unwrap_or_default().to_string();
     seen.lock().expect("lock").push(target.clone());
-    let Ok(upstream) = TcpStream::connect(&target) else {
+    let Ok(upstream) = TcpStream::connect(upstream) else {
         let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
         return;
     };
@@ -338,28 +340,32 @@ fn tunnel(mut client: TcpStream, seen: &Mutex<Vec<String>>) {
 
 #[test]
 fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
-    let proxy = ConnectProxy::start();
+    // A non-loopback host (loopback never goes through a proxy) that only
+    // the proxy can reach: it tunnels to the fake server.
     let server = vertical();
+    let proxy = ConnectProxy::routing_to(server.addr());
     let env = Env::new(Store::File);
-    generate(&env, &server.url(), &[])
+    let target = format!("crm.invalid:{}", server.addr().port());
+    generate(&env, &format!("http://{target}"), &["--allow-http"])
         .env("HTTPS_PROXY", proxy.url())
         .env_remove("NO_PROXY")
         .env_remove("no_proxy")
         .ok();
     env.secret(&server.last_token().expect("token"));
-    let target = server.url().trim_start_matches("http://").to_string();
     assert_eq!(proxy.targets(), vec![target]);
 
+    // Bypassed: the host is looked up directly, and does not exist.
     env.run(&["whoami", "--verify"])
         .env("HTTPS_PROXY", proxy.url())
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .ok();
+        .env("NO_PROXY", "crm.invalid")
+        .code(5)
+        .stderr_has("host not found");
     assert_eq!(
         proxy.targets().len(),
         1,
         "NO_PROXY did not bypass the proxy"
     );
-    assert_eq!(server.requests_to(USERS_PATH).len(), 1);
+    assert_eq!(server.requests_to(USERS_PATH).len(), 0);
 }
 
 /// A throwaway CA and a leaf for 127.0.0.1/localhost signed by it, made

@@ -12,7 +12,11 @@
 //! - Elsewhere, a temp file only the user can read, removed when curl exits.
 //!
 //! An argument that is one of curl's URLs (not an option's value) and starts
-//! with `/` is taken relative to the profile URL. Which curl options take a
+//! with `/` is taken relative to the profile URL. Every URL of every operation
+//! must then have the profile URL's origin (scheme, host, port), read the way
+//! curl reads it, or curl does not run; options that would send the request
+//! elsewhere (`--connect-to`, `--resolve`, `-K`, ...) are refused, and a
+//! loopback profile gets `--noproxy HOST`. Which curl options take a
 //! value is known from curl 8's `--help all`; an option unknown here is taken
 //! as a flag. curl reads `~/.curlrc` unless `-q` is its first argument, so a
 //! leading `-q` stays first.
@@ -24,13 +28,16 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
+use crate::child_env;
 use crate::cli::{self, CurlArgs};
 use crate::context::Context;
 use crate::error::UsageError;
 use crate::http;
-use crate::input;
+use crate::provider::AUTHORIZATION;
 use crate::secret::Secret;
 use crate::session::Session;
+use crate::urls::{self, Globbing};
+use url::Url;
 
 /// Refresh first when the token expires within `--min-valid`'s default, as
 /// `token` does (curl's own arguments leave no room for the flag).
@@ -56,10 +63,23 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         bail!("the credential of profile '{name}' contains a line break; log in again");
     }
     let line = Secret::new(format!("{}\n", header.line().expose()));
+    let origin = Url::parse(&session.profile.url).map_err(|_| {
+        UsageError::new(format!(
+            "the URL of profile '{name}' is not valid: {}",
+            urls::shown(&session.profile.url)
+        ))
+        .with_hint(format!("run 'crmauth login -p {name} --url URL'"))
+    })?;
     let mut pieces = plan(&args.args, &session.profile.url);
-    refuse_plain_http(&pieces, session.profile.allow_http)?;
+    bind_to_origin(&mut pieces, &origin)?;
+    if header.name != AUTHORIZATION {
+        refuse_redirects(&pieces, header.name)?;
+    }
     if let Some(ca) = ctx.ca_bundle() {
         trust_ca(&mut pieces, ca)?;
+    }
+    if urls::is_loopback(&origin) {
+        bypass_proxy(&mut pieces, &origin);
     }
     hand_over(&curl, pieces, &line)
 }
@@ -119,6 +139,9 @@ fn may_execute(_: &std::fs::Metadata) -> bool {
 /// operations (the first one, and each one after `--next`).
 #[derive(Debug, PartialEq, Eq)]
 enum Piece {
+    /// An option (`-s`, `--next`, `-sSo`).
+    Opt(OsString),
+    /// An option's value, or anything else that is not a URL.
     Arg(OsString),
     /// One of curl's URLs (already made absolute).
     Url(OsString),
@@ -164,7 +187,7 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
     let mut pieces = Vec::with_capacity(args.len() + 1);
     let mut rest = args.iter().peekable();
     if let Some(first) = rest.next_if(|arg| *arg == "-q" || *arg == "--disable") {
-        pieces.push(Piece::Arg(first.clone()));
+        pieces.push(Piece::Opt(first.clone()));
     }
     pieces.push(Piece::Header);
     let mut options = true; // until `--`
@@ -186,7 +209,7 @@ fn plan(args: &[OsString], base_url: &str) -> Vec<Piece> {
             pieces.push(Piece::Url(url_arg(arg, base_url)));
             continue;
         }
-        pieces.push(Piece::Arg(arg.clone()));
+        pieces.push(Piece::Opt(arg.clone()));
         if text == "--" {
             options = false;
         } else if text == "--next" || text == "-:" {
@@ -231,27 +254,172 @@ fn trust_ca(pieces: &mut Vec<Piece>, ca: &Path) -> Result<(), http::HttpError> {
         .unwrap_or(0);
     pieces.splice(
         at..at,
-        [Piece::Arg("--cacert".into()), Piece::Arg(ca.into())],
+        [Piece::Opt("--cacert".into()), Piece::Arg(ca.into())],
     );
     Ok(())
 }
 
-/// The header must not cross the network in clear text: a plain `http://`
-/// URL (or one without a scheme, which curl takes as http) to a host that is
-/// not loopback is refused, as at login, unless the profile allows http.
-fn refuse_plain_http(pieces: &[Piece], allow_http: bool) -> Result<(), UsageError> {
-    for piece in pieces {
-        let Piece::Url(url) = piece else { continue };
-        if let Some(host) = input::clear_text_host(&url.to_string_lossy())
-            && !allow_http
-        {
-            return Err(UsageError::new(format!(
-                "refusing to send the credential over plain http to {host}"
-            ))
-            .with_hint("use https://, or log in with --allow-http if you really mean it"));
+/// The credential goes only to the profile's origin: every URL of every
+/// operation must have its scheme, host and port, read as curl will read it
+/// (see [`urls::parse_strict`]), or curl does not run. URLs are handed on in
+/// the normalised form that was checked. A curl config file (`-K`) could
+/// hold URLs crmauth never sees, so it is refused too.
+fn bind_to_origin(pieces: &mut [Piece], origin: &Url) -> Result<(), UsageError> {
+    for operation in pieces.split_mut(|piece| matches!(piece, Piece::Header)) {
+        let options = || {
+            operation.iter().filter_map(|piece| match piece {
+                Piece::Opt(option) => option.to_str(),
+                _ => None,
+            })
+        };
+        for (long, short, why) in REFUSED_OPTIONS {
+            if options().any(|option| takes_flag(option, long, *short)) {
+                let name = match short {
+                    Some(short) => format!("-{short}/--{long}"),
+                    None => format!("--{long}"),
+                };
+                return Err(
+                    UsageError::new(format!("crmauth curl does not take {name}: {why}")).with_hint(
+                        "crmauth curl sends the credential only to the profile's origin, so it \
+                     must see where each request goes",
+                    ),
+                );
+            }
+        }
+        let globbing = if options().any(|option| takes_flag(option, "globoff", Some('g'))) {
+            Globbing::Off
+        } else {
+            Globbing::On
+        };
+        for piece in operation.iter_mut() {
+            let Piece::Url(text) = piece else { continue };
+            let text = text
+                .to_str()
+                .ok_or_else(|| UsageError::new("refusing a URL that is not UTF-8"))?;
+            let url = urls::parse_strict(text, globbing)?;
+            if !urls::same_origin(&url, origin) {
+                return Err(UsageError::new(format!(
+                    "refusing to send the credential to {}: not the profile's origin {}",
+                    urls::shown(text),
+                    origin.origin().ascii_serialization()
+                ))
+                .with_hint(
+                    "crmauth curl sends the credential only to the profile's own scheme, host \
+                     and port; use a path such as /api/x, or a profile for that server",
+                ));
+            }
+            *piece = Piece::Url(url.as_str().into());
         }
     }
     Ok(())
+}
+
+/// curl keeps only `Authorization` from the hosts a redirect names; any
+/// other header it would hand to them, so `-L` is refused for such a header
+/// (a Virto API key goes in `api_key`).
+fn refuse_redirects(pieces: &[Piece], header: &str) -> Result<(), UsageError> {
+    let follows = pieces.iter().any(|piece| match piece {
+        Piece::Opt(option) => option
+            .to_str()
+            .is_some_and(|option| takes_flag(option, "location", Some('L'))),
+        _ => false,
+    });
+    if follows {
+        return Err(UsageError::new(format!(
+            "crmauth curl does not take -L/--location with this profile: curl would send its \
+             '{header}' header to every host a redirect names"
+        ))
+        .with_hint("follow the redirect yourself with a second crmauth curl to the new path"));
+    }
+    Ok(())
+}
+
+/// curl options that would take the credential, or the request, somewhere
+/// crmauth cannot check: with the reason.
+const REFUSED_OPTIONS: &[(&str, Option<char>, &str)] = &[
+    (
+        "config",
+        Some('K'),
+        "crmauth could not check the URLs in a config file",
+    ),
+    (
+        "connect-to",
+        None,
+        "it connects to another host than the URL's",
+    ),
+    (
+        "resolve",
+        None,
+        "it connects to another address than the URL's host has",
+    ),
+    (
+        "doh-url",
+        None,
+        "a DNS server of its choice could send the request elsewhere",
+    ),
+    (
+        "dns-servers",
+        None,
+        "a DNS server of its choice could send the request elsewhere",
+    ),
+    (
+        "unix-socket",
+        None,
+        "it sends the request to a socket, not to the URL's host",
+    ),
+    (
+        "abstract-unix-socket",
+        None,
+        "it sends the request to a socket, not to the URL's host",
+    ),
+    (
+        "location-trusted",
+        None,
+        "it sends the credential to every host a redirect names",
+    ),
+];
+
+/// Whether `option` is `--LONG`, or a cluster of short flags that sets
+/// `short` before any letter that takes a value.
+fn takes_flag(option: &str, long: &str, short: Option<char>) -> bool {
+    if let Some(name) = option.strip_prefix("--") {
+        return name == long;
+    }
+    let Some(short) = short else {
+        return false;
+    };
+    let letters = option.strip_prefix('-').unwrap_or("");
+    letters
+        .chars()
+        .take_while(|c| !SHORT_WITH_VALUE.contains(*c))
+        .any(|c| c == short)
+        || letters.chars().find(|c| SHORT_WITH_VALUE.contains(*c)) == Some(short)
+}
+
+/// Plain http to loopback is allowed only because it never leaves the
+/// machine: curl must not send it to a proxy (curl 7.88 proxies even
+/// `localhost` when `http_proxy` is set). `--noproxy HOST` goes into every
+/// operation, ahead of the user's arguments.
+fn bypass_proxy(pieces: &mut Vec<Piece>, origin: &Url) {
+    let host = match origin.host() {
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        _ => origin.host_str().unwrap_or_default().to_string(),
+    };
+    let mut at = 0;
+    while let Some(found) = pieces[at..]
+        .iter()
+        .position(|piece| matches!(piece, Piece::Header))
+    {
+        let index = at + found;
+        pieces.splice(
+            index..index,
+            [
+                Piece::Opt("--noproxy".into()),
+                Piece::Arg(host.clone().into()),
+            ],
+        );
+        at = index + 3;
+    }
 }
 
 /// Replaces this process with curl, the header in an inherited pipe per operation.
@@ -272,7 +440,7 @@ fn exec_with_pipes(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<Exi
     let mut argv = Vec::with_capacity(pieces.len() + 1);
     for piece in pieces {
         match piece {
-            Piece::Arg(arg) | Piece::Url(arg) => argv.push(arg),
+            Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => argv.push(arg),
             Piece::Header => {
                 let pipe = header_pipe(line).context("cannot pass the header to curl")?;
                 argv.push("-H".into());
@@ -281,7 +449,10 @@ fn exec_with_pipes(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<Exi
             }
         }
     }
-    let err = std::process::Command::new(curl).args(argv).exec();
+    let mut command = std::process::Command::new(curl);
+    command.args(argv);
+    child_env::scrub(&mut command);
+    let err = command.exec();
     Err(anyhow!("cannot run {}: {err}", curl.display()))
 }
 
@@ -323,11 +494,13 @@ fn run_with_temp_file(curl: &Path, pieces: Vec<Piece>, line: &Secret) -> Result<
     let mut reference = OsString::from("@");
     reference.push(file.path());
     let argv = pieces.into_iter().flat_map(|piece| match piece {
-        Piece::Arg(arg) | Piece::Url(arg) => vec![arg],
+        Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => vec![arg],
         Piece::Header => vec!["-H".into(), reference.clone()],
     });
-    let status = std::process::Command::new(curl)
-        .args(argv)
+    let mut command = std::process::Command::new(curl);
+    command.args(argv);
+    child_env::scrub(&mut command);
+    let status = command
         .status()
         .with_context(|| format!("cannot run {}", curl.display()))?;
     drop(file);
@@ -348,7 +521,7 @@ mod tests {
         plan(&args, "https://h/base/")
             .into_iter()
             .map(|piece| match piece {
-                Piece::Arg(arg) | Piece::Url(arg) => arg.into_string().unwrap(),
+                Piece::Opt(arg) | Piece::Arg(arg) | Piece::Url(arg) => arg.into_string().unwrap(),
                 Piece::Header => "HEADER".to_string(),
             })
             .collect()

@@ -157,6 +157,7 @@ impl Header {
 /// terminal escapes, no line breaks), at most 300 characters.
 pub fn server_text(text: &str) -> String {
     const MAX: usize = 300;
+    let text = &crate::secret::redact(text);
     let clean: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

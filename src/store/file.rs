@@ -75,6 +75,8 @@ impl FileStore {
 
     fn read(&self) -> Result<CredentialsFile, StoreError> {
         let path = self.path();
+        files::check_trusted(&self.dir)?;
+        files::check_trusted(&path)?;
         let text = match fs::read(&path) {
             // Moved, not copied, into a buffer that is wiped on drop.
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -112,13 +114,11 @@ impl FileStore {
 
     fn write(&self, file: &CredentialsFile) -> Result<(), StoreError> {
         let path = self.path();
-        let json = serde_json::to_string_pretty(file)
-            .map(Secret::new)
-            .map_err(|source| StoreError::Io {
-                action: "encode",
-                path: path.clone(),
-                source: io::Error::other(source),
-            })?;
+        let json = crate::secret::to_json(file, true).map_err(|source| StoreError::Io {
+            action: "encode",
+            path: path.clone(),
+            source: io::Error::other(source),
+        })?;
         files::write_atomic(&path, json.expose().as_bytes()).map_err(|source| StoreError::Io {
             action: "write",
             path,

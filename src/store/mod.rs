@@ -48,12 +48,15 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Untrusted(#[from] crate::files::Untrusted),
 }
 
 impl Classify for StoreError {
     fn exit(&self) -> Exit {
         match self {
             Self::Unavailable(_) => Exit::StoreUnavailable,
+            Self::Untrusted(err) => err.exit(),
             _ => Exit::Failure,
         }
     }
@@ -70,6 +73,7 @@ impl Classify for StoreError {
             }
             Self::CorruptFile { path, .. } => Some(format!("fix or remove {}", path.display())),
             Self::Io { .. } => None,
+            Self::Untrusted(err) => err.hint(),
         }
     }
 }
@@ -102,10 +106,11 @@ impl dyn SecretStore + '_ {
     }
 
     pub fn save(&self, profile: &str, credential: &Credential) -> Result<(), StoreError> {
-        let record = serde_json::to_string(credential).map_err(|_| StoreError::Corrupt {
-            profile: profile.to_string(),
-            reason: "cannot encode the record".to_string(),
-        })?;
-        self.save_raw(profile, &Secret::new(record))
+        let record =
+            crate::secret::to_json(credential, false).map_err(|_| StoreError::Corrupt {
+                profile: profile.to_string(),
+                reason: "cannot encode the record".to_string(),
+            })?;
+        self.save_raw(profile, &record)
     }
 }
