@@ -404,3 +404,41 @@ fn vault_trouble_is_exit_6_with_what_fixes_it() {
         .stderr_has("sealed")
         .stderr_has("unseal");
 }
+
+/// A login on one machine while another refreshes: the refresh's write
+/// names the version it read, loses the check-and-set, and the login stays.
+#[test]
+fn a_login_during_a_refresh_on_another_machine_is_not_overwritten() {
+    let Some(bao) = Bao::start() else { return };
+    let slow = FakeVirto::start();
+    slow.add_user(USER, PASSWORD);
+    let other = FakeVirto::start();
+    other.add_user(USER, PASSWORD);
+    let first = machine(&bao);
+    login(&first, &bao, "shop", &slow);
+    let second = machine(&bao);
+    secrets_of(&slow, &[&first, &second]);
+    slow.set_delay_for("/connect/token", Duration::from_secs(1));
+    std::thread::scope(|scope| {
+        let refresh = scope.spawn(|| vault(&first, &bao, &["-p", "shop", "refresh"]).output());
+        wait_for_refresh(&slow);
+        login(&second, &bao, "shop", &other);
+        secrets_of(&slow, &[&first, &second]);
+        secrets_of(&other, &[&first, &second]);
+        let refresh = refresh.join().expect("refresh thread");
+        assert_eq!(refresh.code, 1, "{}", refresh.stderr);
+        assert!(
+            refresh.stderr.contains("another machine"),
+            "{}",
+            refresh.stderr
+        );
+    });
+    assert_eq!(slow.grant_count("refresh_token"), 1, "the refresh ran");
+    let record = bao.read("secret", "crmauth/shop").expect("record");
+    assert_eq!(record["settings"]["url"], other.url());
+    let token = other.last_access_token().expect("issued");
+    vault(&first, &bao, &["-p", "shop", "token"])
+        .reveals()
+        .ok()
+        .stdout_is(&format!("{token}\n"));
+}
