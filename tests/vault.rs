@@ -442,3 +442,70 @@ fn a_login_during_a_refresh_on_another_machine_is_not_overwritten() {
         .ok()
         .stdout_is(&format!("{token}\n"));
 }
+
+/// The policy the README gives is enough for every command, lease included.
+#[test]
+fn the_policy_in_the_readme_is_enough() {
+    let Some(bao) = Bao::start() else { return };
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let policy: String = readme
+        .lines()
+        .filter(|line| line.trim_start().starts_with("path \"secret/"))
+        .map(|line| format!("{}\n", line.trim()))
+        .collect();
+    assert!(policy.contains("metadata"), "no policy in README.md");
+    let (status, body) = bao.post("sys/policies/acl/crmauth", &json!({ "policy": policy }));
+    assert_eq!(status, 204, "{body}");
+    let (status, body) = bao.post(
+        "auth/token/create",
+        &json!({ "policies": ["crmauth"], "no_default_policy": true }),
+    );
+    assert_eq!(status, 200, "{body}");
+    let limited = body["auth"]["client_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+
+    let server = FakeVirto::start();
+    server.add_user(USER, PASSWORD);
+    server.set_expires_in(Some(30));
+    let first = machine(&bao);
+    first.secret(&limited);
+    vault(
+        &first,
+        &bao,
+        &[
+            "-p",
+            "shop",
+            "login",
+            "--provider",
+            "virto",
+            "--url",
+            &server.url(),
+            "--username",
+            USER,
+        ],
+    )
+    .env("VAULT_TOKEN", &limited)
+    .env("CRMAUTH_PASSWORD", PASSWORD)
+    .ok();
+    let second = machine(&bao);
+    second.secret(&limited);
+    server.set_expires_in(Some(3600));
+    vault(&second, &bao, &["-p", "shop", "token"])
+        .env("VAULT_TOKEN", &limited)
+        .reveals()
+        .ok();
+    assert_eq!(server.grant_count("refresh_token"), 1);
+    secrets_of(&server, &[&first, &second]);
+    vault(&second, &bao, &["profiles", "--json"])
+        .env("VAULT_TOKEN", &limited)
+        .ok()
+        .stdout_has("\"shop\"");
+    vault(&second, &bao, &["-p", "shop", "logout"])
+        .env("VAULT_TOKEN", &limited)
+        .ok();
+    assert!(bao.read("secret", "crmauth/shop").is_none());
+    assert!(bao.read("secret", "crmauth/shop.lease").is_none());
+}
