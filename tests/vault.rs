@@ -344,6 +344,18 @@ fn vault_trouble_is_exit_6_with_what_fixes_it() {
         .stderr_has("unreachable")
         .stderr_has("VAULT_ADDR");
 
+    // A Vault that accepts the connection and never answers: exit 6 within
+    // the request timeout.
+    let silent = support::FakeServer::start_fn(|_| support::FakeResponse::empty(200));
+    silent.hang("/v1/sys/internal/ui/mounts/secret");
+    let started = Instant::now();
+    vault(&env, &bao, &["--timeout", "1", "-p", "shop", "token"])
+        .env("VAULT_ADDR", silent.url())
+        .code(6)
+        .stderr_has("timed out")
+        .stderr_has("VAULT_ADDR");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
     // A token Vault does not know (expired, revoked, mistyped).
     vault(&env, &bao, &["-v", "-p", "shop", "token"])
         .env("VAULT_TOKEN", wrong)
@@ -390,6 +402,11 @@ fn vault_trouble_is_exit_6_with_what_fixes_it() {
         .code(6)
         .stderr_has("not written by crmauth")
         .stderr_has("--vault-path");
+
+    // A profile name that would be another profile's lease.
+    vault(&env, &bao, &["-p", "shop.lease", "token"])
+        .code(2)
+        .stderr_has(".lease");
 
     // A plain-http Vault address that leaves the machine.
     vault(&env, &bao, &["-p", "shop", "token"])

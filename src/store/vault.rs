@@ -302,3 +302,29 @@ impl SecretStore for VaultStore {
         Ok(Some(Box::new(held)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mount_and_path_are_plain_folder_names() {
+        for good in ["secret", "crmauth", "team/kv-2", "a.b/c_d"] {
+            assert!(check_location("path", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "", "/secret", "secret/", "a//b", "..", "a/../b", "a b", "a?b", "é",
+        ] {
+            assert!(check_location("path", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_lease_is_never_a_profile() {
+        assert!(VaultStore::key("shop").is_ok());
+        assert!(matches!(
+            VaultStore::key("shop.lease"),
+            Err(VaultError::ReservedName(_))
+        ));
+    }
+}
