@@ -12,7 +12,7 @@ use crate::error::{NotLoggedIn, UsageError};
 use crate::files::FileLock;
 use crate::profile::{Profile, ProfilesFile};
 use crate::provider::ProviderError;
-use crate::store::{Lease, SecretStore, StoreKind};
+use crate::store::{HeldLease, SecretStore, StoreKind};
 
 /// A profile together with its stored credential.
 pub struct Session {
@@ -107,12 +107,11 @@ impl Session {
     /// Takes the store's refresh lease, where machines share the store
     /// (vault), and re-reads what another machine may have refreshed while
     /// this one waited. Local stores have no lease: the lock is enough.
-    #[allow(clippy::type_complexity)]
     fn lease<'s>(
         self,
         ctx: &Context,
         store: &'s dyn SecretStore,
-    ) -> Result<(Self, Option<Box<dyn Lease + 's>>)> {
+    ) -> Result<(Self, Option<HeldLease<'s>>)> {
         match store.refresh_lease(&self.name)? {
             Some(lease) => Ok((self.reload(ctx, store)?, Some(lease))),
             None => Ok((self, None)),

@@ -160,6 +160,19 @@ fn a_machine_that_never_logged_in_uses_the_shared_profile() {
         .filter_map(|p| p["name"].as_str())
         .collect();
     assert_eq!(names, ["shop"], "{profiles}");
+    vault(
+        &second,
+        &bao,
+        &[
+            "-p",
+            "shop",
+            "curl",
+            "-sf",
+            "/api/platform/security/currentuser",
+        ],
+    )
+    .ok()
+    .stdout_has(&format!("\"userName\":\"{USER}\""));
     assert!(
         !second.path("profiles.json").exists(),
         "using a shared profile wrote a local one"

@@ -124,13 +124,15 @@ pub trait SecretStore {
     /// in a store shared by machines, the machines take turns too, so that a
     /// rotating refresh token is spent once. `None` for local stores, where
     /// the lock is enough. Released when dropped.
-    fn refresh_lease(&self, _profile: &str) -> Result<Option<Box<dyn Lease + '_>>, StoreError> {
+    fn refresh_lease(&self, _profile: &str) -> Result<Option<HeldLease<'_>>, StoreError> {
         Ok(None)
     }
 }
 
 /// A refresh lease held until dropped.
 pub trait Lease {}
+
+pub type HeldLease<'a> = Box<dyn Lease + 'a>;
 
 impl dyn SecretStore + '_ {
     pub fn load(&self, profile: &str) -> Result<Option<Credential>, StoreError> {

@@ -23,7 +23,7 @@ pub use error::VaultError;
 use crate::http::{Http, HttpSettings};
 use crate::profile::{self, Profile};
 use crate::secret::Secret;
-use crate::store::{Lease, SecretStore, StoreError, StoreKind};
+use crate::store::{HeldLease, SecretStore, StoreError, StoreKind};
 use config::VaultConfig;
 use kv::{Kv, Written};
 
@@ -290,7 +290,7 @@ impl SecretStore for VaultStore {
         Ok(shared)
     }
 
-    fn refresh_lease(&self, profile: &str) -> Result<Option<Box<dyn Lease + '_>>, StoreError> {
+    fn refresh_lease(&self, profile: &str) -> Result<Option<HeldLease<'_>>, StoreError> {
         let kv = self.kv()?;
         let key = Self::key(profile)?;
         let duration = self

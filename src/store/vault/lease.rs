@@ -32,16 +32,16 @@ struct LeaseRecord {
 /// A lease this process holds; released (its expiry set to now, with a
 /// check-and-set on the version written) when dropped. A failed release
 /// only leaves the lease to expire.
-pub struct HeldLease<'a> {
+pub struct VaultLease<'a> {
     kv: &'a Kv,
     key: String,
     version: u64,
     owner: String,
 }
 
-impl Lease for HeldLease<'_> {}
+impl Lease for VaultLease<'_> {}
 
-impl Drop for HeldLease<'_> {
+impl Drop for VaultLease<'_> {
     fn drop(&mut self) {
         if let Ok(released) = encode(&self.owner, Timestamp::now()) {
             let _ = self.kv.write(&self.key, self.version, &released);
@@ -56,7 +56,7 @@ pub fn acquire<'a>(
     kv: &'a Kv,
     profile: &str,
     duration: Duration,
-) -> Result<HeldLease<'a>, VaultError> {
+) -> Result<VaultLease<'a>, VaultError> {
     let key = format!("{profile}.lease");
     let owner = owner();
     let give_up = Instant::now() + duration * 2;
@@ -86,7 +86,7 @@ pub fn acquire<'a>(
                 let record = encode(&owner, expires_at)?;
                 match kv.write(&key, current.version, &record)? {
                     Written::Version(version) => {
-                        return Ok(HeldLease {
+                        return Ok(VaultLease {
                             kv,
                             key,
                             version,
