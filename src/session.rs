@@ -76,11 +76,15 @@ impl Session {
         {
             return Ok(session);
         }
+        // Another machine that refreshed while this one waited for the lease
+        // got what the server gives: refreshing again would gain nothing.
+        let read_before = session.credential.info.obtained_at;
         let (session, _lease) = session.lease(ctx, store)?;
-        if session
-            .credential
-            .info
-            .is_fresh(Timestamp::now(), min_valid)
+        if session.credential.info.obtained_at > read_before
+            || session
+                .credential
+                .info
+                .is_fresh(Timestamp::now(), min_valid)
         {
             return Ok(session);
         }

@@ -276,6 +276,38 @@ fn twenty_processes_on_two_machines_make_one_refresh_grant() {
     assert_eq!(server.grant_count("refresh_token"), 2);
 }
 
+/// With a --min-valid longer than the tokens live, a machine that waited for
+/// the lease uses the token the other one got instead of refreshing again.
+#[test]
+fn a_machine_that_waited_for_the_lease_uses_the_token_the_other_got() {
+    let Some(bao) = Bao::start() else { return };
+    let server = FakeVirto::start();
+    server.add_user(USER, PASSWORD);
+    let first = machine(&bao);
+    login(&first, &bao, "shop", &server);
+    let second = machine(&bao);
+    // Long enough that both have read the record before the refresh ends.
+    server.set_delay_for("/connect/token", Duration::from_secs(2));
+    let args = ["-p", "shop", "token", "--min-valid", "2h"];
+    let children: Vec<Child> = [&first, &second]
+        .iter()
+        .map(|env| vault_command(env, &bao, &args).spawn().expect("spawn"))
+        .collect();
+    let outputs: Vec<Output> = children
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("wait"))
+        .collect();
+    for output in &outputs {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(server.grant_count("refresh_token"), 1, "refresh grants");
+    assert_eq!(outputs[0].stdout, outputs[1].stdout);
+}
+
 /// A holder killed after taking the lease (here: while its token request
 /// hangs) blocks the others only until its lease expires.
 #[test]
