@@ -1,6 +1,6 @@
 """Turns hyperfine's JSON exports into the markdown tables of bench/run.
 
-Usage: report.py TOKEN.json MEMORY.tsv [NETWORK.json]
+Usage: report.py TOKEN.json MEMORY.tsv [NETWORK.json [VAULT.json]]
 """
 
 import json
@@ -16,6 +16,7 @@ def load(path):
 def main(argv):
     token = load(argv[1])
     network = load(argv[3]) if len(argv) > 3 and os.path.exists(argv[3]) else {}
+    vault = load(argv[4]) if len(argv) > 4 and os.path.exists(argv[4]) else {}
     memory = {}
     if len(argv) > 2:
         with open(argv[2]) as handle:
@@ -40,6 +41,8 @@ def main(argv):
     table(token, "secret-tool lookup", "Reading a stored credential")
     if network:
         table(network, "curl", "Token-endpoint round trips on loopback")
+    if vault:
+        table(vault, "bao kv get", "Reading a credential from Vault (OpenBao dev server on loopback)")
 
 
 if __name__ == "__main__":

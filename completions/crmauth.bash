@@ -143,7 +143,7 @@ _crmauth() {
 
     case "${cmd}" in
         crmauth)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version login refresh apikey authtoken token whoami curl logout profiles completions help"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version login refresh apikey authtoken token whoami curl logout profiles completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -162,7 +162,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -170,6 +170,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -181,7 +189,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__apikey)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version set help"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version set help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,7 +208,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -208,6 +216,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +277,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__apikey__subcmd__set)
-            opts="-p -v -q -h -V --provider --url --key-stdin --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --provider --url --key-stdin --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,7 +304,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -296,6 +312,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -307,7 +331,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__authtoken)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version generate delete help"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version generate delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,7 +350,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -334,6 +358,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -345,7 +377,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__authtoken__subcmd__delete)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,7 +396,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -372,6 +404,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -383,7 +423,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__authtoken__subcmd__generate)
-            opts="-p -v -q -h -V --url --username --password-stdin --display-name --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --url --username --password-stdin --display-name --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,7 +454,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -422,6 +462,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -489,7 +537,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__completions)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version bash elvish fish powershell zsh"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +556,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -516,6 +564,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -527,7 +583,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__curl)
-            opts="-p -v -q --profile --config-dir --store --verbose --quiet --timeout --cacert"
+            opts="-p -v -q --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,7 +602,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -554,6 +610,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -789,7 +853,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__login)
-            opts="-p -v -q -h -V --provider --url --username --password-stdin --otp --client-id --client-secret-stdin --scope --display-name --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --provider --url --username --password-stdin --otp --client-id --client-secret-stdin --scope --display-name --allow-http --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,7 +900,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -844,6 +908,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -855,7 +927,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__logout)
-            opts="-p -v -q -h -V --all --revoke --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --all --revoke --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -874,7 +946,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -882,6 +954,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -893,7 +973,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__profiles)
-            opts="-p -v -q -h -V --json --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version use help"
+            opts="-p -v -q -h -V --json --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version use help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,7 +992,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -920,6 +1000,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -973,7 +1061,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__profiles__subcmd__use)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -992,7 +1080,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1000,6 +1088,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1011,7 +1107,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__refresh)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1030,7 +1126,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1038,6 +1134,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1049,7 +1153,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__token)
-            opts="-p -v -q -h -V --format --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --format --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1076,7 +1180,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1084,6 +1188,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1095,7 +1207,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__whoami)
-            opts="-p -v -q -h -V --json --verify --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            opts="-p -v -q -h -V --json --verify --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1118,7 +1230,7 @@ _crmauth() {
                     return 0
                     ;;
                 --store)
-                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "keyring file vault" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -1126,6 +1238,14 @@ _crmauth() {
                     return 0
                     ;;
                 --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-mount)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_crmauth_global_optspecs
-    string join \n p/profile= config-dir= store= v/verbose q/quiet timeout= cacert= h/help V/version
+    string join \n p/profile= config-dir= store= v/verbose q/quiet timeout= cacert= vault-mount= vault-path= h/help V/version
 end
 
 function __fish_crmauth_needs_command
@@ -27,9 +27,12 @@ end
 complete -c crmauth -n "__fish_crmauth_needs_command" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_needs_command" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_needs_command" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_needs_command" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_needs_command" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_needs_command" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_needs_command" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_needs_command" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_needs_command" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -57,9 +60,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l display-name -
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l password-stdin -d 'Read the password from standard input [env: CRMAUTH_PASSWORD]'
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l client-secret-stdin -d 'Read the client secret from standard input [env: CRMAUTH_CLIENT_SECRET]'
 complete -c crmauth -n "__fish_crmauth_using_subcommand login" -l allow-http -d 'Allow a plain http:// URL to a host that is not loopback'
@@ -70,9 +76,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand login" -s V -l version -
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -80,9 +89,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand refresh" -s V -l version
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and not __fish_seen_subcommand_from set help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -96,9 +108,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l key-stdin -d 'Read the key from standard input [env: CRMAUTH_API_KEY]'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -l allow-http -d 'Allow a plain http:// URL to a host that is not loopback'
 complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
@@ -110,9 +125,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand apikey; and __fish_seen_
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and not __fish_seen_subcommand_from generate delete help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -126,9 +144,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_se
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l password-stdin -d 'Read the password from standard input [env: CRMAUTH_PASSWORD]'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -l allow-http -d 'Allow a plain http:// URL to a host that is not loopback'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
@@ -138,9 +159,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_se
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand authtoken; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -156,9 +180,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l min-valid -d '
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand token" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -167,9 +194,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l min-valid -d 
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l json -d 'Print JSON'
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -l verify -d 'Ask the server whether the credential still works'
 complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
@@ -179,17 +209,23 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand whoami" -s V -l version 
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l all -d 'Log out of every profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l revoke -d 'First invalidate the credential on the server, where the provider allows it'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
@@ -199,9 +235,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s V -l version 
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -l json -d 'Print JSON'
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish_seen_subcommand_from use help" -s q -l quiet -d 'Print only errors on stderr'
@@ -212,9 +251,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and not __fish
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -224,9 +266,12 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand profiles; and __fish_see
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
-file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'
+vault\t'A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)'"
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l vault-mount -d 'With --store vault: the KV version 2 engine\'s mount' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -19,9 +19,12 @@ _crmauth() {
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -54,9 +57,12 @@ vertical\:"Vertical CRM (Zoho-style, self-hosted)\: permanent auth tokens"))' \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--password-stdin[Read the password from standard input \[env\: CRMAUTH_PASSWORD\]]' \
 '--client-secret-stdin[Read the client secret from standard input \[env\: CRMAUTH_CLIENT_SECRET\]]' \
 '--allow-http[Allow a plain http\:// URL to a host that is not loopback]' \
@@ -76,9 +82,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -95,9 +104,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -126,9 +138,12 @@ vertical\:"Vertical CRM (Zoho-style, self-hosted)\: permanent auth tokens"))' \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--key-stdin[Read the key from standard input \[env\: CRMAUTH_API_KEY\]]' \
 '--allow-http[Allow a plain http\:// URL to a host that is not loopback]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
@@ -175,9 +190,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -205,9 +223,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--password-stdin[Read the password from standard input \[env\: CRMAUTH_PASSWORD\]]' \
 '--allow-http[Allow a plain http\:// URL to a host that is not loopback]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
@@ -226,9 +247,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -282,9 +306,12 @@ env\:"CRMAUTH_TOKEN='\''...'\'', CRMAUTH_HEADER='\''Name\: value'\'' and (for an
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -302,9 +329,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--json[Print JSON]' \
 '--verify[Ask the server whether the credential still works]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
@@ -323,9 +353,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -339,9 +372,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--all[Log out of every profile]' \
 '--revoke[First invalidate the credential on the server, where the provider allows it]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
@@ -360,9 +396,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--json[Print JSON]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
@@ -388,9 +427,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \
@@ -436,9 +478,12 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
 '--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
 '--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
-file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
+vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)"))' \
 '--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--vault-mount=[With --store vault\: the KV version 2 engine'\''s mount]:MOUNT:_default' \
+'--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \

@@ -29,7 +29,16 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "CRMAUTH_STORE",
-        "where secrets are kept: keyring or file, like --store",
+        "where secrets are kept: keyring, file or vault, like --store",
+    ),
+    (
+        "CRMAUTH_VAULT_MOUNT, CRMAUTH_VAULT_PATH",
+        "where in Vault, like --vault-mount and --vault-path",
+    ),
+    (
+        "VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_NAMESPACE",
+        "with --store vault: the Vault's address, its token (else ~/.vault-token), its CA \
+         and namespace; OpenBao's BAO_ADDR, BAO_TOKEN, BAO_CACERT, BAO_NAMESPACE too",
     ),
     (
         "CRMAUTH_TIMEOUT",
@@ -86,6 +95,10 @@ pub const FILES: &[(&str, &str)] = &[
         "lock files for the read-modify-write of profiles.json and credentials.json",
     ),
     (
+        "~/.vault-token",
+        "with --store vault, the Vault token when VAULT_TOKEN and BAO_TOKEN are not set",
+    ),
+    (
         "OS keyring",
         "secrets with --store keyring (the default): service 'crmauth' (or \
          'crmauth:<config dir>' with a non-default config dir), account (Secret Service \
@@ -125,6 +138,8 @@ const MAIN_AFTER_LONG_HELP: &str = concat!(
   CRMAUTH_PASSWORD, CRMAUTH_CLIENT_SECRET, CRMAUTH_OTP, CRMAUTH_API_KEY
       secrets and codes for non-interactive logins
   CRMAUTH_CURL      curl program that 'crmauth curl' runs
+  VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_NAMESPACE (or BAO_*)
+      the Vault of --store vault
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured.
 
 ",
@@ -206,6 +221,26 @@ pub struct GlobalArgs {
     /// Extra CA certificate (PEM) to trust, for private servers
     #[arg(long, global = true, env = "CRMAUTH_CA_BUNDLE", value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+
+    /// With --store vault: the KV version 2 engine's mount
+    #[arg(
+        long,
+        global = true,
+        env = "CRMAUTH_VAULT_MOUNT",
+        value_name = "MOUNT",
+        default_value = crate::store::vault::DEFAULT_MOUNT
+    )]
+    pub vault_mount: String,
+
+    /// With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)
+    #[arg(
+        long,
+        global = true,
+        env = "CRMAUTH_VAULT_PATH",
+        value_name = "PATH",
+        default_value = crate::store::vault::DEFAULT_PATH
+    )]
+    pub vault_path: String,
 }
 
 #[derive(Debug, Subcommand)]

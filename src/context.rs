@@ -14,6 +14,7 @@ use crate::profile::{self, FALLBACK_PROFILE, ProfileRepo, ProfilesFile};
 use crate::secret;
 use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
+use crate::store::vault::{VaultLocation, VaultStore};
 use crate::store::{SecretStore, StoreKind};
 
 pub struct Context {
@@ -25,6 +26,7 @@ pub struct Context {
     pub quiet: bool,
     timeout: Duration,
     cacert: Option<PathBuf>,
+    vault: VaultLocation,
 }
 
 impl Context {
@@ -59,6 +61,10 @@ impl Context {
                 .map(Duration::from_secs)
                 .unwrap_or(DEFAULT_TIMEOUT),
             cacert: args.cacert.clone(),
+            vault: VaultLocation {
+                mount: args.vault_mount.clone(),
+                path: args.vault_path.clone(),
+            },
         })
     }
 
@@ -84,7 +90,12 @@ impl Context {
                 Box::new(KeyringStore::new(&self.config_dir, self.is_default_dir))
             }
             StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
+            StoreKind::Vault => Box::new(self.vault_store()),
         }
+    }
+
+    fn vault_store(&self) -> VaultStore {
+        VaultStore::new(self.vault.clone(), self.http_settings())
     }
 
     /// A short description of where secrets live, for `whoami`.
@@ -97,17 +108,22 @@ impl Context {
             StoreKind::File => {
                 format!("file {}", FileStore::new(&self.config_dir).path().display())
             }
+            StoreKind::Vault => self.vault_store().describe(),
         }
     }
 
     /// Built only by commands that talk to a server: `token` on a fresh
     /// credential never pays for TLS set-up.
     pub fn http(&self) -> Result<Http> {
-        Ok(Http::new(HttpSettings {
+        Ok(Http::new(self.http_settings())?)
+    }
+
+    fn http_settings(&self) -> HttpSettings {
+        HttpSettings {
             timeout: self.timeout,
             ca_bundle: self.cacert.clone(),
             verbose: self.verbose,
-        })?)
+        }
     }
 
     /// The extra CA certificate file (`--cacert` / `CRMAUTH_CA_BUNDLE`).

@@ -30,6 +30,7 @@ const LOGGABLE_FIELDS: &[&str] = &[
     "token_type_hint",
     "type",
     "DISPLAY_NAME",
+    "list",
 ];
 
 #[derive(Debug, Error)]
@@ -221,6 +222,7 @@ pub struct Http {
 pub enum Method {
     Get,
     Post,
+    Delete,
 }
 
 impl Method {
@@ -228,6 +230,7 @@ impl Method {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
+            Method::Delete => "DELETE",
         }
     }
 }
@@ -238,6 +241,8 @@ pub struct Request<'a> {
     pub url: &'a str,
     pub query: &'a [(&'a str, Field<'a>)],
     pub form: Option<&'a [(&'a str, Field<'a>)]>,
+    /// A JSON body (Vault's API); it may hold secrets, so it is never logged.
+    pub json: Option<&'a Secret>,
     pub headers: &'a [(&'a str, Field<'a>)],
 }
 
@@ -248,6 +253,7 @@ impl<'a> Request<'a> {
             url,
             query: &[],
             form: None,
+            json: None,
             headers: &[],
         }
     }
@@ -341,8 +347,11 @@ impl Http {
         // machine: it must not reach a proxy, whatever NO_PROXY says.
         let direct = url::Url::parse(request.url).is_ok_and(|url| urls::is_loopback(&url));
         let mut response = match (&request.method, request.form) {
-            (Method::Get, _) => {
-                let mut builder = self.agent.get(full_url);
+            (Method::Get | Method::Delete, _) => {
+                let mut builder = match request.method {
+                    Method::Delete => self.agent.delete(full_url),
+                    _ => self.agent.get(full_url),
+                };
                 if direct {
                     builder = builder.config().proxy(None).build();
                 }
@@ -359,11 +368,14 @@ impl Http {
                 for (name, value) in request.headers {
                     builder = builder.header(*name, value.value());
                 }
-                match form {
-                    Some(form) => builder
+                match (form, request.json) {
+                    (Some(form), _) => builder
                         .content_type("application/x-www-form-urlencoded")
                         .send(encode_form(form).expose())?,
-                    None => builder.send_empty()?,
+                    (None, Some(json)) => builder
+                        .content_type("application/json")
+                        .send(json.expose())?,
+                    (None, None) => builder.send_empty()?,
                 }
             }
         };

@@ -12,7 +12,7 @@ use crate::error::{NotLoggedIn, UsageError};
 use crate::files::FileLock;
 use crate::profile::{Profile, ProfilesFile};
 use crate::provider::ProviderError;
-use crate::store::{SecretStore, StoreKind};
+use crate::store::{HeldLease, SecretStore, StoreKind};
 
 /// A profile together with its stored credential.
 pub struct Session {
@@ -25,6 +25,19 @@ impl Session {
     /// The stored profile and credential: "not logged in" (exit 3) when there
     /// is none, a usage error when the profile's secrets are in the other store.
     pub fn load(store: &dyn SecretStore, profiles: &ProfilesFile, name: &str) -> Result<Self> {
+        // A store shared by machines (vault) keeps the settings with the
+        // secret, and they win over this machine's copy.
+        if let Some((settings, credential)) = store.load_shared_credential(name)? {
+            return Ok(Self {
+                name: name.to_string(),
+                profile: Profile {
+                    store: Some(store.kind()),
+                    credential: credential.info.clone(),
+                    ..settings
+                },
+                credential,
+            });
+        }
         let not_logged_in = || NotLoggedIn {
             profile: name.to_string(),
         };
@@ -71,6 +84,18 @@ impl Session {
         {
             return Ok(session);
         }
+        // Another machine that refreshed while this one waited for the lease
+        // got what the server gives: refreshing again would gain nothing.
+        let read_before = session.credential.info.obtained_at;
+        let (session, _lease) = session.lease(ctx, store)?;
+        if session.credential.info.obtained_at > read_before
+            || session
+                .credential
+                .info
+                .is_fresh(Timestamp::now(), min_valid)
+        {
+            return Ok(session);
+        }
         match session.refresh_locked(ctx, store) {
             Ok(refreshed) => Ok(refreshed),
             Err(err) if !session.credential.info.is_expired(Timestamp::now()) => {
@@ -87,7 +112,22 @@ impl Session {
     /// Refreshes unconditionally (`crmauth refresh`), under the profile's lock.
     pub fn refresh(self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
         let _lock = lock_profile(ctx, &self.name)?;
-        self.reload(ctx, store)?.refresh_locked(ctx, store)
+        let (session, _lease) = self.reload(ctx, store)?.lease(ctx, store)?;
+        session.refresh_locked(ctx, store)
+    }
+
+    /// Takes the store's refresh lease, where machines share the store
+    /// (vault), and re-reads what another machine may have refreshed while
+    /// this one waited. Local stores have no lease: the lock is enough.
+    fn lease<'s>(
+        self,
+        ctx: &Context,
+        store: &'s dyn SecretStore,
+    ) -> Result<(Self, Option<HeldLease<'s>>)> {
+        match store.refresh_lease(&self.name)? {
+            Some(lease) => Ok((self.reload(ctx, store)?, Some(lease))),
+            None => Ok((self, None)),
+        }
     }
 
     /// Refreshes and stores the result, for a caller that already holds the
@@ -146,6 +186,7 @@ fn other_store(name: &str, kept_in: StoreKind, asked: StoreKind) -> UsageError {
     let describe = |kind: StoreKind| match kind {
         StoreKind::Keyring => "the OS keyring",
         StoreKind::File => "the file store",
+        StoreKind::Vault => "Vault",
     };
     UsageError::new(format!(
         "profile '{name}' keeps its secrets in {}, not {}",
@@ -205,21 +246,25 @@ fn save_locked(
             .load()?
             .get(name)
             .and_then(|old| old.store)
-            .filter(|kind| *kind != store.kind()),
+            // A shared record stays: other machines still use it.
+            .filter(|kind| *kind != store.kind() && !kind.is_shared()),
         Origin::Refresh => None,
     };
-    store.save(name, credential)?;
-    if let Some(old_store) = moved_from {
-        ctx.store_of(old_store).delete(name)?;
-    }
     let profile = Profile {
         store: Some(store.kind()),
         credential: credential.info.clone(),
         ..profile.clone()
     };
+    store.save(name, &profile, credential)?;
+    if let Some(old_store) = moved_from {
+        ctx.store_of(old_store).delete(name)?;
+    }
     ctx.profiles().update(|file| {
         match origin {
             Origin::Login => file.insert_login(name, profile),
+            // A machine that uses a shared profile without having logged
+            // in keeps no local copy of it.
+            Origin::Refresh if file.get(name).is_none() => {}
             Origin::Refresh => file.insert(name, profile),
         }
         Ok(())

@@ -332,7 +332,7 @@ fn bad_input_is_a_usage_error() {
         .code(2)
         .stderr_has("not a duration")
         .stderr_lines_at_most(2);
-    env.run(&["--store", "vault", "token"])
+    env.run(&["--store", "safe", "token"])
         .code(2)
         .stderr_lines_at_most(2);
     env.run(&["token"])

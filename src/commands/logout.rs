@@ -32,7 +32,13 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
             Some(session) if args.revoke => revoke(ctx, store.as_ref(), session),
             _ => Ok(()),
         })?;
-        ctx.note(format!("Logged out of profile '{name}'"));
+        if store.kind().is_shared() {
+            ctx.note(format!(
+                "Logged out of profile '{name}' on every machine that shares it: its record is gone from Vault"
+            ));
+        } else {
+            ctx.note(format!("Logged out of profile '{name}'"));
+        }
     }
     if names.is_empty() {
         ctx.note("No profiles to log out of");

@@ -25,7 +25,11 @@ fn use_profile(ctx: &Context, name: &str) -> Result<ExitCode> {
 }
 
 fn list(ctx: &Context, json: bool) -> Result<ExitCode> {
-    let file = ctx.profiles().load()?;
+    let mut file = ctx.profiles().load()?;
+    // A shared store's profiles (vault), as other machines logged them in.
+    for (name, settings) in ctx.store().shared_profiles()? {
+        file.profiles.insert(name, settings);
+    }
     let rows: Vec<ProfileJson<'_>> = file
         .profiles
         .iter()

@@ -1,8 +1,10 @@
-//! Where secrets live: the OS keyring (default) or a 0600 file. One record per
-//! profile holds every secret of its credential, so they change together.
+//! Where secrets live: the OS keyring (default), a 0600 file, or a Vault
+//! shared by machines. One record per profile holds every secret of its
+//! credential, so they change together.
 
 pub mod file;
 pub mod keyring;
+pub mod vault;
 
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ use thiserror::Error;
 
 use crate::credential::Credential;
 use crate::error::{Classify, Exit};
+use crate::profile::Profile;
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
@@ -21,6 +24,8 @@ pub enum StoreKind {
     Keyring,
     /// <config-dir>/credentials.json, mode 0600, for machines without a keyring
     File,
+    /// A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR, VAULT_TOKEN)
+    Vault,
 }
 
 impl StoreKind {
@@ -28,7 +33,13 @@ impl StoreKind {
         match self {
             Self::Keyring => "keyring",
             Self::File => "file",
+            Self::Vault => "vault",
         }
+    }
+
+    /// Whether other machines use the same records (and their settings).
+    pub fn is_shared(self) -> bool {
+        self == Self::Vault
     }
 }
 
@@ -50,6 +61,8 @@ pub enum StoreError {
     },
     #[error(transparent)]
     Untrusted(#[from] crate::files::Untrusted),
+    #[error(transparent)]
+    Vault(#[from] vault::VaultError),
 }
 
 impl Classify for StoreError {
@@ -57,6 +70,7 @@ impl Classify for StoreError {
         match self {
             Self::Unavailable(_) => Exit::StoreUnavailable,
             Self::Untrusted(err) => err.exit(),
+            Self::Vault(err) => err.exit(),
             _ => Exit::Failure,
         }
     }
@@ -74,6 +88,7 @@ impl Classify for StoreError {
             Self::CorruptFile { path, .. } => Some(format!("fix or remove {}", path.display())),
             Self::Io { .. } => None,
             Self::Untrusted(err) => err.hint(),
+            Self::Vault(err) => err.hint(),
         }
     }
 }
@@ -85,32 +100,85 @@ pub trait SecretStore {
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError>;
     /// Removes the record; removing a missing record is not an error.
     fn delete(&self, profile: &str) -> Result<(), StoreError>;
+
+    /// Saves the record with the profile's settings. Only a store shared by
+    /// machines keeps them (a machine without profiles.json needs them);
+    /// the others leave them to profiles.json.
+    fn save_with_settings(
+        &self,
+        profile: &str,
+        _settings: &Profile,
+        record: &Secret,
+    ) -> Result<(), StoreError> {
+        self.save_raw(profile, record)
+    }
+
+    /// The record and the settings kept with it, from a store shared by
+    /// machines; `None` from the others, and for a profile it does not hold.
+    fn load_shared(&self, _profile: &str) -> Result<Option<(Profile, Secret)>, StoreError> {
+        Ok(None)
+    }
+
+    /// The profiles a shared store holds, with their settings.
+    fn shared_profiles(&self) -> Result<Vec<(String, Profile)>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Taken before a token-endpoint call, after the profile's local lock:
+    /// in a store shared by machines, the machines take turns too, so that a
+    /// rotating refresh token is spent once. `None` for local stores, where
+    /// the lock is enough. Released when dropped.
+    fn refresh_lease(&self, _profile: &str) -> Result<Option<HeldLease<'_>>, StoreError> {
+        Ok(None)
+    }
 }
+
+/// A refresh lease held until dropped.
+pub trait Lease {}
+
+pub type HeldLease<'a> = Box<dyn Lease + 'a>;
 
 impl dyn SecretStore + '_ {
     pub fn load(&self, profile: &str) -> Result<Option<Credential>, StoreError> {
-        let Some(raw) = self.load_raw(profile)? else {
-            return Ok(None);
-        };
-        serde_json::from_str(raw.expose())
-            .map(Some)
-            .map_err(|err| StoreError::Corrupt {
-                profile: profile.to_string(),
-                // serde's message can quote input: keep only where it failed.
-                reason: format!(
-                    "unreadable record (line {}, column {})",
-                    err.line(),
-                    err.column()
-                ),
-            })
+        self.load_raw(profile)?
+            .map(|raw| parse_record(profile, &raw))
+            .transpose()
     }
 
-    pub fn save(&self, profile: &str, credential: &Credential) -> Result<(), StoreError> {
+    /// The profile's settings and credential from a store shared by machines.
+    pub fn load_shared_credential(
+        &self,
+        profile: &str,
+    ) -> Result<Option<(Profile, Credential)>, StoreError> {
+        let Some((settings, raw)) = self.load_shared(profile)? else {
+            return Ok(None);
+        };
+        Ok(Some((settings, parse_record(profile, &raw)?)))
+    }
+
+    pub fn save(
+        &self,
+        profile: &str,
+        settings: &Profile,
+        credential: &Credential,
+    ) -> Result<(), StoreError> {
         let record =
             crate::secret::to_json(credential, false).map_err(|_| StoreError::Corrupt {
                 profile: profile.to_string(),
                 reason: "cannot encode the record".to_string(),
             })?;
-        self.save_raw(profile, &record)
+        self.save_with_settings(profile, settings, &record)
     }
+}
+
+fn parse_record(profile: &str, raw: &Secret) -> Result<Credential, StoreError> {
+    serde_json::from_str(raw.expose()).map_err(|err| StoreError::Corrupt {
+        profile: profile.to_string(),
+        // serde's message can quote input: keep only where it failed.
+        reason: format!(
+            "unreadable record (line {}, column {})",
+            err.line(),
+            err.column()
+        ),
+    })
 }

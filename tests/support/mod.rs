@@ -6,6 +6,7 @@
 //! [`server::FakeServer`] for `url()`, `requests()`, `fail_next()`, ...
 #![allow(dead_code, unused_imports)]
 
+pub mod bao;
 pub mod crmauth;
 pub mod raw;
 pub mod server;
