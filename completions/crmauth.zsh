@@ -344,6 +344,7 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
 '--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
 '--all[Log out of every profile]' \
 '--revoke[First invalidate the credential on the server, where the provider allows it]' \
+'--force[Forget the profile even when its secret cannot be read (a locked or unreachable keyring); the keyring item may remain]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \

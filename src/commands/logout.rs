@@ -9,6 +9,7 @@ use crate::context::Context;
 use crate::error::NotLoggedIn;
 use crate::provider::Revocation;
 use crate::session::{self, Session};
+use crate::store::StoreError;
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
@@ -23,12 +24,26 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
         vec![name]
     };
     for name in &names {
-        session::forget(ctx, store.as_ref(), name, |current| match current {
+        let forgotten = session::forget(ctx, store.as_ref(), name, |current| match current {
             // Nothing stored to revoke: the local clean-up still happens.
             Some(session) if args.revoke => revoke(ctx, session),
             _ => Ok(()),
-        })?;
-        ctx.note(format!("Logged out of profile '{name}'"));
+        });
+        match forgotten {
+            Ok(()) => ctx.note(format!("Logged out of profile '{name}'")),
+            Err(err) if args.force && unreadable_store(&err) => {
+                let remains = session::forget_settings(ctx, store.as_ref(), name)?;
+                let why = match err.downcast_ref::<StoreError>() {
+                    Some(StoreError::Missing { .. }) => "the keyring did not show it".to_string(),
+                    _ => err.to_string(),
+                };
+                ctx.warn(format!(
+                    "forgot profile '{name}' without reading its secret ({why}); its keyring item may remain{}",
+                    remains.map(|also| format!(" ({also})")).unwrap_or_default()
+                ));
+            }
+            Err(err) => return Err(err),
+        }
     }
     if names.is_empty() {
         ctx.note("No profiles to log out of");
@@ -58,4 +73,13 @@ fn revoke(ctx: &Context, session: &Session) -> Result<()> {
         )),
     }
     Ok(())
+}
+
+/// The secret store cannot show the profile's secret (unavailable, locked,
+/// refused, or hiding it): what `--force` goes past.
+fn unreadable_store(err: &anyhow::Error) -> bool {
+    matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::Unavailable(_) | StoreError::Denied(_) | StoreError::Missing { .. })
+    )
 }
