@@ -7,6 +7,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod crmauth;
+pub mod keyring;
 pub mod raw;
 pub mod server;
 pub mod vertical;
