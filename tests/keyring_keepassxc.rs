@@ -2,7 +2,8 @@
 //! (scripts/with-keyring with CRMAUTH_TEST_KEYRING_IMPL=keepassxc): records
 //! round-trip and are stored as text; a locked database, which hides its
 //! items, is exit 6 and never "not logged in", and logout keeps what it
-//! cannot see unless --force; a stopped KeePassXC is exit 6 at once.
+//! cannot see unless --force; an unlock or access dialog nobody answers ends
+//! at the deadline; a stopped KeePassXC is exit 6 at once.
 
 mod support;
 
@@ -17,6 +18,7 @@ const LOCKED: &str = "which crmauth stored there: the keyring may be locked";
 fn keepassxc(unlock_before_search: bool) -> PrivateKeyring {
     PrivateKeyring::start(Impl::KeePassXc {
         unlock_before_search,
+        confirm_access: false,
     })
 }
 
@@ -262,4 +264,36 @@ fn a_stopped_keepassxc_is_exit_6_at_once() {
         .stderr_has("--store file");
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn an_access_dialog_nobody_answers_is_exit_6_at_the_deadline() {
+    let kpx = PrivateKeyring::start(Impl::KeePassXc {
+        unlock_before_search: true,
+        confirm_access: true,
+    });
+    let env = Env::new(Store::File);
+    env.secret(KEY);
+    kpx.run(
+        &env,
+        &[
+            "-p",
+            "p1",
+            "apikey",
+            "set",
+            "--provider",
+            "virtuous",
+            "--key-stdin",
+        ],
+    )
+    .stdin(KEY)
+    .ok();
+    let started = Instant::now();
+    kpx.run(&env, &["-p", "p1", "token"])
+        .env("CRMAUTH_KEYRING_TIMEOUT", "2")
+        .code(6)
+        .stderr_has("no answer within 2 s")
+        .stderr_has("access dialog");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(4), "took {took:?}");
 }

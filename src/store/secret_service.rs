@@ -210,8 +210,40 @@ impl SecretService {
             .await?;
         match self.prompt(&prompt).await? {
             Prompted::Done => Ok(()),
-            Prompted::Dismissed => Err(ServiceError::UnlockDismissed),
+            // gnome-keyring asks for the collection's password; KeePassXC
+            // also asks whether this client may read an item ("confirm
+            // access") of an unlocked database: that one was refused.
+            Prompted::Dismissed if self.collection_is_locked(object).await => {
+                Err(ServiceError::UnlockDismissed)
+            }
+            Prompted::Dismissed => Err(ServiceError::Denied(
+                "the keyring's access dialog was denied or dismissed".into(),
+            )),
         }
+    }
+
+    /// Whether the collection of `object` (an item or a collection) is
+    /// locked; true when that cannot be told.
+    async fn collection_is_locked(&self, object: &OwnedObjectPath) -> bool {
+        let collection = match object
+            .as_str()
+            .strip_prefix("/org/freedesktop/secrets/collection/")
+        {
+            Some(rest) => match rest.split_once('/') {
+                Some((name, _item)) => format!("/org/freedesktop/secrets/collection/{name}"),
+                None => object.to_string(),
+            },
+            None => object.to_string(),
+        };
+        let locked: Result<(OwnedValue,), _> = self
+            .call(
+                &collection,
+                "org.freedesktop.DBus.Properties",
+                "Get",
+                &(COLLECTION_IFACE, "Locked"),
+            )
+            .await;
+        !matches!(locked.map(|(value,)| bool::try_from(value)), Ok(Ok(false)))
     }
 
     /// Runs a prompt (an unlock or confirmation dialog) to its end. "/" means

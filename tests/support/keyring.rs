@@ -13,6 +13,9 @@ pub enum Impl {
         /// KeePassXC's "unlock before search": on, a search in a locked
         /// database waits for its unlock dialog; off, it hides the items.
         unlock_before_search: bool,
+        /// KeePassXC's "confirm access": a dialog before each client may
+        /// read an item.
+        confirm_access: bool,
     },
 }
 
@@ -62,10 +65,17 @@ impl PrivateKeyring {
             Impl::GnomeKeyring => command.env("CRMAUTH_TEST_KEYRING_IMPL", "gnome-keyring"),
             Impl::KeePassXc {
                 unlock_before_search,
-            } => command.env("CRMAUTH_TEST_KEYRING_IMPL", "keepassxc").env(
-                "CRMAUTH_TEST_KEEPASSXC_UNLOCK_BEFORE_SEARCH",
-                unlock_before_search.to_string(),
-            ),
+                confirm_access,
+            } => command
+                .env("CRMAUTH_TEST_KEYRING_IMPL", "keepassxc")
+                .env(
+                    "CRMAUTH_TEST_KEEPASSXC_UNLOCK_BEFORE_SEARCH",
+                    unlock_before_search.to_string(),
+                )
+                .env(
+                    "CRMAUTH_TEST_KEEPASSXC_CONFIRM_ACCESS",
+                    confirm_access.to_string(),
+                ),
         };
         let mut child = command.spawn().expect("scripts/with-keyring");
         let stdin = child.stdin.take();
