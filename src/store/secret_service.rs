@@ -403,3 +403,58 @@ enum Prompted {
 /// The Secret Service's `(oayays)`: session, parameters (the AES IV), value,
 /// content type.
 type SecretStruct = (OwnedObjectPath, Vec<u8>, Vec<u8>, String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The D-Bus errors gnome-keyring, KeePassXC and KWallet really return,
+    /// each to a message that says which case it is, the D-Bus text after it.
+    #[test]
+    fn dbus_errors_say_which_case_they_are() {
+        let cases = [
+            (
+                "org.freedesktop.DBus.Error.ServiceUnknown",
+                "The name org.freedesktop.secrets was not provided by any .service files",
+                "no Secret Service (gnome-keyring, KeePassXC, KWallet) is running on the session bus: org.freedesktop.DBus.Error.ServiceUnknown: The name",
+            ),
+            (
+                "org.freedesktop.Secret.Error.IsLocked",
+                "",
+                "the keyring is locked: org.freedesktop.Secret.Error.IsLocked",
+            ),
+            (
+                "org.freedesktop.DBus.Error.AccessDenied",
+                "Rejected send message",
+                "access to the keyring was denied: org.freedesktop.DBus.Error.AccessDenied: Rejected",
+            ),
+            (
+                "org.freedesktop.DBus.Error.NoReply",
+                "Message recipient disconnected from message bus without replying",
+                "the Secret Service stopped answering: org.freedesktop.DBus.Error.NoReply: Message recipient",
+            ),
+            (
+                "org.freedesktop.Secret.Error.NoSuchObject",
+                "The collection does not exist",
+                "the Secret Service failed: org.freedesktop.Secret.Error.NoSuchObject: The collection",
+            ),
+        ];
+        for (name, message, expected) in cases {
+            let text = from_dbus_error(name, message).to_string();
+            assert!(text.starts_with(expected), "{name}: {text}");
+            assert!(!text.contains("unlock"), "{name}: {text}");
+        }
+    }
+
+    #[test]
+    fn only_an_is_locked_error_says_locked() {
+        for name in [
+            "org.freedesktop.DBus.Error.Failed",
+            "org.freedesktop.DBus.Error.LimitsExceeded",
+            "org.freedesktop.DBus.Error.InvalidArgs",
+        ] {
+            let text = from_dbus_error(name, "message too large").to_string();
+            assert!(!text.contains("locked"), "{name}: {text}");
+        }
+    }
+}
