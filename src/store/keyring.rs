@@ -37,6 +37,8 @@ enum Failure {
     /// The keyring cannot be used (missing, locked, denied, broken, slow).
     Unavailable(String),
     /// The person at the keyring refused (a dialog denied or dismissed).
+    /// Only the Secret Service tells this apart.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Denied(String),
     /// The keyring works; the record in it does not (exit 1, not 6).
     Corrupt(&'static str),
