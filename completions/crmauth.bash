@@ -927,7 +927,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__logout)
-            opts="-p -v -q -h -V --all --revoke --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
+            opts="-p -v -q -h -V --all --revoke --force --profile --config-dir --store --verbose --quiet --timeout --cacert --vault-mount --vault-path --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -281,6 +281,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand --vault-path 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)'
             cand --all 'Log out of every profile'
             cand --revoke 'First invalidate the credential on the server, where the provider allows it'
+            cand --force 'Forget the profile even when its secret cannot be read (a locked or unreachable keyring); the keyring item may remain'
             cand -v 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
             cand --verbose 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
             cand -q 'Print only errors on stderr'

@@ -228,6 +228,7 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l vault-mount -
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l vault-path -d 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l all -d 'Log out of every profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l revoke -d 'First invalidate the credential on the server, where the provider allows it'
+complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l force -d 'Forget the profile even when its secret cannot be read (a locked or unreachable keyring); the keyring item may remain'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'

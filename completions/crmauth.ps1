@@ -302,6 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmauth' -ScriptBlock {
             [CompletionResult]::new('--vault-path', '--vault-path', [CompletionResultType]::ParameterName, 'With --store vault: the folder of the records (profile P: <mount>/data/<path>/P)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Log out of every profile')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'First invalidate the credential on the server, where the provider allows it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Forget the profile even when its secret cannot be read (a locked or unreachable keyring); the keyring item may remain')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr')

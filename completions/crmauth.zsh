@@ -380,6 +380,7 @@ vault\:"A HashiCorp Vault or OpenBao KV v2 engine shared by machines (VAULT_ADDR
 '--vault-path=[With --store vault\: the folder of the records (profile P\: <mount>/data/<path>/P)]:PATH:_default' \
 '--all[Log out of every profile]' \
 '--revoke[First invalidate the credential on the server, where the provider allows it]' \
+'--force[Forget the profile even when its secret cannot be read (a locked or unreachable keyring); the keyring item may remain]' \
 '(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
 '-q[Print only errors on stderr]' \

@@ -49,6 +49,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "extra CA certificate (PEM) to trust, like --cacert",
     ),
     (
+        "CRMAUTH_KEYRING_TIMEOUT",
+        "seconds to wait for the OS keyring [default: 5, or 60 when stderr is a terminal]",
+    ),
+    (
         "CRMAUTH_PASSWORD",
         "password for login and authtoken generate (instead of a prompt)",
     ),
@@ -140,6 +144,7 @@ const MAIN_AFTER_LONG_HELP: &str = concat!(
   CRMAUTH_CURL      curl program that 'crmauth curl' runs
   VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_NAMESPACE (or BAO_*)
       the Vault of --store vault
+  CRMAUTH_KEYRING_TIMEOUT  seconds to wait for the OS keyring (5; 60 on a terminal)
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured.
 
 ",
@@ -395,7 +400,9 @@ const LOGOUT_EXAMPLES: &str = "\
 Examples:
   crmauth logout
   crmauth -p shop logout --revoke
-  crmauth logout --all";
+  crmauth logout --all
+  # the keyring hides or lost the secret (locked KeePassXC, deleted item)
+  crmauth -p shop logout --force";
 
 const PROFILES_EXAMPLES: &str = "\
 Examples:
@@ -570,6 +577,10 @@ pub struct LogoutArgs {
     /// First invalidate the credential on the server, where the provider allows it
     #[arg(long)]
     pub revoke: bool,
+    /// Forget the profile even when its secret cannot be read (a locked or
+    /// unreachable keyring); the keyring item may remain
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

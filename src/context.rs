@@ -87,7 +87,7 @@ impl Context {
     pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
         match kind {
             StoreKind::Keyring => {
-                Box::new(KeyringStore::new(&self.config_dir, self.is_default_dir))
+                Box::new(KeyringStore::new(&self.config_dir, self.is_default_dir).quiet(self.quiet))
             }
             StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
             StoreKind::Vault => Box::new(self.vault_store()),

@@ -12,7 +12,7 @@ use crate::error::{NotLoggedIn, UsageError};
 use crate::files::FileLock;
 use crate::profile::{Profile, ProfilesFile};
 use crate::provider::ProviderError;
-use crate::store::{HeldLease, SecretStore, StoreKind};
+use crate::store::{HeldLease, SecretStore, StoreError, StoreKind};
 
 /// A profile together with its stored credential.
 pub struct Session {
@@ -45,7 +45,19 @@ impl Session {
         if let Some(kept_in) = profile.store.filter(|kind| *kind != store.kind()) {
             return Err(other_store(name, kept_in, store.kind()).into());
         }
-        let credential = store.load(name)?.ok_or_else(not_logged_in)?;
+        let credential = match store.load(name)? {
+            Some(credential) => credential,
+            // The keyring hides what it cannot show (a locked KeePassXC
+            // database) or lost the item: "not logged in" would send the
+            // user to log in again for nothing.
+            None if profile.store == Some(StoreKind::Keyring) => {
+                return Err(StoreError::Missing {
+                    profile: name.to_string(),
+                }
+                .into());
+            }
+            None => return Err(not_logged_in().into()),
+        };
         Ok(Self {
             name: name.to_string(),
             profile,
@@ -298,4 +310,25 @@ pub fn forget<T>(
         Ok(())
     })?;
     Ok(outcome)
+}
+
+/// `logout --force` when the secret cannot be read: removes the profile's
+/// settings under its lock and tries to delete the keyring item, which may
+/// fail or find nothing (a locked store hides it). Returns why the item may
+/// remain, if it may.
+pub fn forget_settings(
+    ctx: &Context,
+    store: &dyn SecretStore,
+    name: &str,
+) -> Result<Option<String>> {
+    let _lock = lock_profile(ctx, name)?;
+    let remains = match store.delete(name) {
+        Ok(()) => None,
+        Err(err) => Some(err.to_string()),
+    };
+    ctx.profiles().update(|file| {
+        file.remove(name);
+        Ok(())
+    })?;
+    Ok(remains)
 }

@@ -12,7 +12,7 @@ use crate::error::NotLoggedIn;
 use crate::output;
 use crate::provider::{ProviderError, Revocation};
 use crate::session::{self, Session};
-use crate::store::SecretStore;
+use crate::store::{SecretStore, StoreError};
 
 pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
     let profiles = ctx.profiles().load()?;
@@ -27,17 +27,28 @@ pub fn run(ctx: &Context, args: &LogoutArgs) -> Result<ExitCode> {
         vec![name]
     };
     for name in &names {
-        session::forget(ctx, store.as_ref(), name, |current| match current {
+        let forgotten = session::forget(ctx, store.as_ref(), name, |current| match current {
             // Nothing stored to revoke: the local clean-up still happens.
             Some(session) if args.revoke => revoke(ctx, store.as_ref(), session),
             _ => Ok(()),
-        })?;
-        if store.kind().is_shared() {
-            ctx.note(format!(
+        });
+        match forgotten {
+            Ok(()) if store.kind().is_shared() => ctx.note(format!(
                 "Logged out of profile '{name}' on every machine that shares it: its record is gone from Vault"
-            ));
-        } else {
-            ctx.note(format!("Logged out of profile '{name}'"));
+            )),
+            Ok(()) => ctx.note(format!("Logged out of profile '{name}'")),
+            Err(err) if args.force && unreadable_store(&err) => {
+                let remains = session::forget_settings(ctx, store.as_ref(), name)?;
+                let why = match err.downcast_ref::<StoreError>() {
+                    Some(StoreError::Missing { .. }) => "the keyring did not show it".to_string(),
+                    _ => err.to_string(),
+                };
+                ctx.warn(format!(
+                    "forgot profile '{name}' without reading its secret ({why}); its keyring item may remain{}",
+                    remains.map(|also| format!(" ({also})")).unwrap_or_default()
+                ));
+            }
+            Err(err) => return Err(err),
         }
     }
     if names.is_empty() {
@@ -120,4 +131,13 @@ fn is_rejection(err: &anyhow::Error) -> bool {
             Some(ProviderError::Rejected { .. })
         )
     })
+}
+
+/// The secret store cannot show the profile's secret (unavailable, locked,
+/// refused, or hiding it): what `--force` goes past.
+fn unreadable_store(err: &anyhow::Error) -> bool {
+    matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::Unavailable(_) | StoreError::Denied(_) | StoreError::Missing { .. })
+    )
 }

@@ -1,27 +1,47 @@
-//! The OS keyring through keyring-core: the pure-Rust zbus Secret Service
-//! store on Linux, the native stores on macOS and Windows.
+//! The OS keyring: the Secret Service on Linux (our own lean client,
+//! secret_service.rs), the native stores through keyring-core on macOS and
+//! Windows.
 //!
-//! Every call runs on a worker thread under a 5 s deadline: a stopped or frozen
-//! Secret Service daemon otherwise blocks a D-Bus call forever. There is never
-//! a fallback to another store.
+//! Every call runs on a worker thread under a deadline: a stopped or frozen
+//! daemon otherwise blocks a D-Bus call forever, and an unlock or access
+//! dialog may be waiting for a person. Without a terminal the deadline is
+//! 5 s; with stderr a terminal, a call still waiting after 1 s says so on one
+//! line and waits up to 60 s; `CRMAUTH_KEYRING_TIMEOUT` (seconds) sets the
+//! deadline in both cases. There is never a fallback to another store.
 
-use std::collections::HashMap;
+use std::io::IsTerminal as _;
 use std::path::Path;
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
-
-use keyring_core::api::CredentialStore;
-use keyring_core::{Entry, Error as KeyringError};
 
 use crate::secret::Secret;
 use crate::store::{SecretStore, StoreError, StoreKind};
 
-const DEADLINE: Duration = Duration::from_secs(5);
 const SERVICE: &str = "crmauth";
+/// Without a person to answer a dialog.
+const DEADLINE: Duration = Duration::from_secs(5);
+/// With a terminal: when to say that we wait, and for how long at most.
+const NOTICE_AFTER: Duration = Duration::from_secs(1);
+const INTERACTIVE_DEADLINE: Duration = Duration::from_secs(60);
+const TIMEOUT_VAR: &str = "CRMAUTH_KEYRING_TIMEOUT";
 
 pub struct KeyringStore {
     service: String,
+    quiet: bool,
+}
+
+/// Why a keyring call failed, before it becomes a [`StoreError`].
+#[derive(Debug)]
+enum Failure {
+    /// The keyring cannot be used (missing, locked, denied, broken, slow).
+    Unavailable(String),
+    /// The person at the keyring refused (a dialog denied or dismissed).
+    /// Only the Secret Service tells this apart.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    Denied(String),
+    /// The keyring works; the record in it does not (exit 1, not 6).
+    Corrupt(&'static str),
 }
 
 impl KeyringStore {
@@ -33,108 +53,116 @@ impl KeyringStore {
         } else {
             format!("{SERVICE}:{}", config_dir.display())
         };
-        Self { service }
+        Self {
+            service,
+            quiet: false,
+        }
+    }
+
+    /// `-q`: no "waiting for the keyring" line.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
     }
 
     pub fn service(&self) -> &str {
         &self.service
     }
 
+    /// What a person browsing the keyring (Seahorse, KeePassXC) sees as the
+    /// item's name.
+    fn label(&self, account: &str) -> String {
+        match self.service.strip_prefix("crmauth:") {
+            Some(config_dir) => format!("crmauth profile '{account}' ({config_dir})"),
+            None => format!("crmauth profile '{account}'"),
+        }
+    }
+
+    /// Runs `operation` on a worker thread and waits for it as the module
+    /// documentation says.
     fn call<T: Send + 'static>(
         &self,
         profile: &str,
-        operation: impl FnOnce(&Entry) -> Result<T, KeyringError> + Send + 'static,
-    ) -> Result<T, KeyringError> {
-        let service = self.service.clone();
-        let account = profile.to_string();
+        operation: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let wait = Wait::from_env()?;
         let (sender, receiver) = mpsc::channel();
-        let spawned = thread::Builder::new()
+        thread::Builder::new()
             .name("keyring".to_string())
             .spawn(move || {
-                let label = match service.strip_prefix("crmauth:") {
-                    Some(config_dir) => format!("crmauth profile '{account}' ({config_dir})"),
-                    None => format!("crmauth profile '{account}'"),
-                };
-                let modifiers = entry_modifiers(&label);
-                let result = open_platform_store()
-                    .and_then(|store| store.build(&service, &account, modifiers.as_ref()))
-                    .and_then(|entry| operation(&entry));
                 // The receiver is gone only when the deadline passed.
-                let _ = sender.send(result);
-            });
-        if spawned.is_err() {
-            return Err(KeyringError::NotSupportedByStore(
-                "cannot start a worker thread".to_string(),
-            ));
+                let _ = sender.send(operation());
+            })
+            .map_err(|_| StoreError::Unavailable("cannot start a worker thread".to_string()))?;
+        let mut waited = Duration::ZERO;
+        if let Some(notice_after) = wait.notice_after.filter(|after| *after < wait.deadline) {
+            match receiver.recv_timeout(notice_after) {
+                Ok(result) => return result.map_err(|failure| into_store_error(profile, failure)),
+                Err(RecvTimeoutError::Disconnected) => return Err(worker_died()),
+                Err(RecvTimeoutError::Timeout) => {
+                    if !self.quiet {
+                        eprintln!("waiting for the keyring — is an unlock or access dialog open?");
+                    }
+                    waited = notice_after;
+                }
+            }
         }
-        match receiver.recv_timeout(DEADLINE) {
-            Ok(result) => result,
-            Err(_) => Err(KeyringError::NotSupportedByStore(format!(
-                "no answer within {} s",
-                DEADLINE.as_secs()
+        match receiver.recv_timeout(wait.deadline - waited) {
+            Ok(result) => result.map_err(|failure| into_store_error(profile, failure)),
+            Err(RecvTimeoutError::Disconnected) => Err(worker_died()),
+            Err(RecvTimeoutError::Timeout) => Err(StoreError::Unavailable(format!(
+                "no answer within {} s (an unlock or access dialog may be open; {TIMEOUT_VAR} sets how long to wait)",
+                wait.deadline.as_secs()
             ))),
         }
     }
 }
 
-/// What a person browsing the keyring (Seahorse, KeePassXC) sees as the
-/// item's name; the Secret Service store takes it when the item is created.
-#[cfg(target_os = "linux")]
-fn entry_modifiers(label: &str) -> Option<HashMap<&str, &str>> {
-    Some(HashMap::from([("label", label)]))
+/// How long a keyring call may take, and when to say that it is waiting.
+struct Wait {
+    deadline: Duration,
+    notice_after: Option<Duration>,
 }
 
-#[cfg(not(target_os = "linux"))]
-fn entry_modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
-    None
-}
-
-#[cfg(target_os = "linux")]
-fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
-    Ok(zbus_secret_service_keyring_store::Store::new()?)
-}
-
-#[cfg(target_os = "macos")]
-fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
-    Ok(apple_native_keyring_store::keychain::Store::new()?)
-}
-
-#[cfg(windows)]
-fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
-    Ok(windows_native_keyring_store::Store::new()?)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
-    Err(KeyringError::NotSupportedByStore(
-        "no OS keyring is supported on this platform".to_string(),
-    ))
-}
-
-/// Keeps the real reason (D-Bus error text, "locked", deadline) but never the
-/// secret bytes some keyring errors carry.
-fn unavailable(err: KeyringError) -> StoreError {
-    let reason = match err {
-        KeyringError::PlatformFailure(inner) | KeyringError::NoStorageAccess(inner) => {
-            let text = inner.to_string();
-            // A locked collection whose unlock prompt nobody can answer (no
-            // desktop session) ends in "prompt dismissed" or "no result".
-            if ["prompt dismissed", "result not returned", "locked"]
-                .iter()
-                .any(|sign| text.contains(sign))
-            {
-                format!("the keyring is locked and could not be unlocked ({text})")
-            } else {
-                text
+impl Wait {
+    fn from_env() -> Result<Self, StoreError> {
+        let person = std::io::stderr().is_terminal();
+        let deadline = match std::env::var_os(TIMEOUT_VAR) {
+            None => {
+                if person {
+                    INTERACTIVE_DEADLINE
+                } else {
+                    DEADLINE
+                }
             }
-        }
-        KeyringError::NotSupportedByStore(reason) => reason,
-        KeyringError::Ambiguous(items) => {
-            format!("{} keyring entries match; remove the extras", items.len())
-        }
-        other => other.to_string(),
-    };
-    StoreError::Unavailable(reason)
+            Some(value) => value
+                .to_str()
+                .and_then(|text| text.trim().parse::<u64>().ok())
+                .filter(|seconds| *seconds > 0)
+                .map(Duration::from_secs)
+                .ok_or_else(|| {
+                    StoreError::BadSetting(format!(
+                        "{TIMEOUT_VAR} must be a whole number of seconds above 0"
+                    ))
+                })?,
+        };
+        Ok(Self {
+            deadline,
+            notice_after: person.then_some(NOTICE_AFTER),
+        })
+    }
+}
+
+fn worker_died() -> StoreError {
+    StoreError::Unavailable("the keyring call ended without an answer".to_string())
+}
+
+fn into_store_error(profile: &str, failure: Failure) -> StoreError {
+    match failure {
+        Failure::Unavailable(reason) => StoreError::Unavailable(reason),
+        Failure::Denied(reason) => StoreError::Denied(reason),
+        Failure::Corrupt(reason) => damaged(profile, reason),
+    }
 }
 
 impl SecretStore for KeyringStore {
@@ -143,30 +171,144 @@ impl SecretStore for KeyringStore {
     }
 
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
-        let damaged = |reason: &str| StoreError::Corrupt {
-            profile: profile.to_string(),
-            reason: reason.to_string(),
-        };
-        match self.call(profile, |entry| entry.get_password()) {
-            Ok(record) => Ok(Some(Secret::new(record))),
-            Err(KeyringError::NoEntry) => Ok(None),
-            // The keyring works; the record in it does not (exit 1, not 6).
-            Err(KeyringError::BadEncoding(_)) => Err(damaged("the stored secret is not UTF-8")),
-            Err(KeyringError::BadDataFormat(..)) => Err(damaged("the stored secret is malformed")),
-            Err(err) => Err(unavailable(err)),
+        let (service, account) = (self.service.clone(), profile.to_string());
+        match self.call(profile, move || platform::load(&service, &account))? {
+            Some(bytes) => String::from_utf8(bytes)
+                .map(|text| Some(Secret::new(text)))
+                .map_err(|_| damaged(profile, "the stored secret is not UTF-8")),
+            None => Ok(None),
         }
     }
 
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
+        let (service, account) = (self.service.clone(), profile.to_string());
+        let label = self.label(profile);
         let record = record.clone();
-        self.call(profile, move |entry| entry.set_password(record.expose()))
-            .map_err(unavailable)
+        self.call(profile, move || {
+            platform::save(&service, &account, &label, record.expose().as_bytes())
+        })
     }
 
     fn delete(&self, profile: &str) -> Result<(), StoreError> {
-        match self.call(profile, |entry| entry.delete_credential()) {
-            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
-            Err(err) => Err(unavailable(err)),
+        let (service, account) = (self.service.clone(), profile.to_string());
+        self.call(profile, move || platform::delete(&service, &account))
+    }
+}
+
+fn damaged(profile: &str, reason: &str) -> StoreError {
+    StoreError::Corrupt {
+        profile: profile.to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod platform {
+    //! The Secret Service. Items carry the attributes `service` and
+    //! `username`, as the keyring crate's Secret Service store wrote them,
+    //! so that items stored by earlier versions are found.
+
+    use std::collections::HashMap;
+
+    use super::Failure;
+    use crate::store::secret_service::{SecretService, ServiceError};
+
+    fn attributes<'a>(service: &'a str, account: &'a str) -> HashMap<&'a str, &'a str> {
+        HashMap::from([("service", service), ("username", account)])
+    }
+
+    fn failure(err: ServiceError) -> Failure {
+        match err {
+            ServiceError::BadRecord(_) => Failure::Corrupt("the stored secret cannot be decrypted"),
+            ServiceError::Denied(_) => Failure::Denied(err.to_string()),
+            other => Failure::Unavailable(other.to_string()),
         }
+    }
+
+    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+        let attributes = attributes(service, account);
+        SecretService::with(async |ss| ss.lookup(&attributes).await).map_err(failure)
+    }
+
+    pub fn save(service: &str, account: &str, label: &str, secret: &[u8]) -> Result<(), Failure> {
+        let attributes = attributes(service, account);
+        SecretService::with(async |ss| ss.store(label, &attributes, secret).await).map_err(failure)
+    }
+
+    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+        let attributes = attributes(service, account);
+        SecretService::with(async |ss| ss.delete(&attributes).await.map(|_| ())).map_err(failure)
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod platform {
+    //! keyring-core's native stores.
+
+    use std::sync::Arc;
+
+    use keyring_core::api::CredentialStore;
+    use keyring_core::{Entry, Error as KeyringError};
+
+    use super::Failure;
+
+    fn entry(service: &str, account: &str) -> Result<Entry, Failure> {
+        open_platform_store()
+            .and_then(|store| store.build(service, account, None))
+            .map_err(failure)
+    }
+
+    /// Keeps the real reason but never the secret bytes some keyring errors
+    /// carry.
+    fn failure(err: KeyringError) -> Failure {
+        match err {
+            KeyringError::BadEncoding(_) => Failure::Corrupt("the stored secret is malformed"),
+            KeyringError::BadDataFormat(..) => Failure::Corrupt("the stored secret is malformed"),
+            KeyringError::PlatformFailure(inner) | KeyringError::NoStorageAccess(inner) => {
+                Failure::Unavailable(inner.to_string())
+            }
+            KeyringError::NotSupportedByStore(reason) => Failure::Unavailable(reason),
+            KeyringError::Ambiguous(items) => Failure::Unavailable(format!(
+                "{} keyring entries match; remove the extras",
+                items.len()
+            )),
+            other => Failure::Unavailable(other.to_string()),
+        }
+    }
+
+    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+        match entry(service, account)?.get_secret() {
+            Ok(record) => Ok(Some(record)),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(err) => Err(failure(err)),
+        }
+    }
+
+    pub fn save(service: &str, account: &str, _label: &str, secret: &[u8]) -> Result<(), Failure> {
+        entry(service, account)?.set_secret(secret).map_err(failure)
+    }
+
+    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+        match entry(service, account)?.delete_credential() {
+            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+            Err(err) => Err(failure(err)),
+        }
+    }
+
+    #[cfg(target_os = "macos")]
+    fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+        Ok(apple_native_keyring_store::keychain::Store::new()?)
+    }
+
+    #[cfg(windows)]
+    fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+        Ok(windows_native_keyring_store::Store::new()?)
+    }
+
+    #[cfg(not(any(target_os = "macos", windows)))]
+    fn open_platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
+        Err(KeyringError::NotSupportedByStore(
+            "no OS keyring is supported on this platform".to_string(),
+        ))
     }
 }

@@ -4,6 +4,10 @@
 
 pub mod file;
 pub mod keyring;
+#[cfg(target_os = "linux")]
+mod secret_service;
+#[cfg(target_os = "linux")]
+mod secret_session;
 pub mod vault;
 
 use std::path::PathBuf;
@@ -47,6 +51,15 @@ impl StoreKind {
 pub enum StoreError {
     #[error("the OS keyring is unavailable: {0}")]
     Unavailable(String),
+    #[error("the OS keyring refused: {0}")]
+    Denied(String),
+    /// profiles.json says the secret is in the keyring; the keyring has none.
+    #[error(
+        "the keyring returned no secret for profile '{profile}', which crmauth stored there: the keyring may be locked (KeePassXC hides a locked database's items) or the item was deleted"
+    )]
+    Missing { profile: String },
+    #[error("{0}")]
+    BadSetting(String),
     #[error("{path} is readable by other users (mode {mode:o})")]
     Permissions { path: PathBuf, mode: u32 },
     #[error("the stored credential for '{profile}' is damaged: {reason}")]
@@ -68,7 +81,8 @@ pub enum StoreError {
 impl Classify for StoreError {
     fn exit(&self) -> Exit {
         match self {
-            Self::Unavailable(_) => Exit::StoreUnavailable,
+            Self::Unavailable(_) | Self::Denied(_) | Self::Missing { .. } => Exit::StoreUnavailable,
+            Self::BadSetting(_) => Exit::Usage,
             Self::Untrusted(err) => err.exit(),
             Self::Vault(err) => err.exit(),
             _ => Exit::Failure,
@@ -81,6 +95,13 @@ impl Classify for StoreError {
                 "unlock or start your keyring, or use '--store file' (or CRMAUTH_STORE=file) to keep secrets in a 0600 file"
                     .to_string(),
             ),
+            Self::Denied(_) => Some(
+                "allow crmauth in the keyring's dialog when it asks, or use '--store file'".to_string(),
+            ),
+            Self::Missing { profile } => Some(format!(
+                "unlock the keyring (open the KeePassXC database) and try again; or run 'crmauth logout -p {profile} --force' to forget the profile"
+            )),
+            Self::BadSetting(_) => None,
             Self::Permissions { path, .. } => Some(format!("run 'chmod 600 {}'", path.display())),
             Self::Corrupt { profile, .. } => {
                 Some(format!("run 'crmauth logout -p {profile}' and log in again"))

@@ -8,6 +8,7 @@
 
 pub mod bao;
 pub mod crmauth;
+pub mod keyring;
 pub mod raw;
 pub mod server;
 pub mod vertical;
