@@ -28,6 +28,9 @@ _crmauth() {
             crmauth,curl)
                 cmd="crmauth__subcmd__curl"
                 ;;
+            crmauth,exec)
+                cmd="crmauth__subcmd__exec"
+                ;;
             crmauth,help)
                 cmd="crmauth__subcmd__help"
                 ;;
@@ -91,6 +94,9 @@ _crmauth() {
             crmauth__subcmd__help,curl)
                 cmd="crmauth__subcmd__help__subcmd__curl"
                 ;;
+            crmauth__subcmd__help,exec)
+                cmd="crmauth__subcmd__help__subcmd__exec"
+                ;;
             crmauth__subcmd__help,help)
                 cmd="crmauth__subcmd__help__subcmd__help"
                 ;;
@@ -143,7 +149,7 @@ _crmauth() {
 
     case "${cmd}" in
         crmauth)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version login refresh apikey authtoken token whoami curl logout profiles completions help"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version login refresh apikey authtoken token whoami curl exec logout profiles completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,8 +570,50 @@ _crmauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmauth__subcmd__exec)
+            opts="-p -v -q -h -V --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --min-valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmauth__subcmd__help)
-            opts="login refresh apikey authtoken token whoami curl logout profiles completions help"
+            opts="login refresh apikey authtoken token whoami curl exec logout profiles completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,6 +711,20 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__help__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmauth__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

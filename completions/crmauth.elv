@@ -39,6 +39,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand token 'Print the current credential for scripts, refreshing it first when needed'
             cand whoami 'Show what is stored for the profile (never a secret)'
             cand curl 'Run curl with the profile''s Authorization header added'
+            cand exec 'Run a command with the profile''s token and header in its environment'
             cand logout 'Forget the profile''s secrets and the profile'
             cand profiles 'List profiles, or set the default one'
             cand completions 'Print a shell completion script'
@@ -248,6 +249,23 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand -q 'Print only errors on stderr'
             cand --quiet 'Print only errors on stderr'
         }
+        &'crmauth;exec'= {
+            cand --min-valid 'Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)'
+            cand -p 'Profile to use [default: the default profile, else ''default'']'
+            cand --profile 'Profile to use [default: the default profile, else ''default'']'
+            cand --config-dir 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]'
+            cand --store 'Where secrets are kept [default: keyring]'
+            cand --timeout 'Seconds a whole HTTP request may take [default: 30]'
+            cand --cacert 'Extra CA certificate (PEM) to trust, for private servers'
+            cand -v 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
+            cand --verbose 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'crmauth;logout'= {
             cand -p 'Profile to use [default: the default profile, else ''default'']'
             cand --profile 'Profile to use [default: the default profile, else ''default'']'
@@ -333,6 +351,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand token 'Print the current credential for scripts, refreshing it first when needed'
             cand whoami 'Show what is stored for the profile (never a secret)'
             cand curl 'Run curl with the profile''s Authorization header added'
+            cand exec 'Run a command with the profile''s token and header in its environment'
             cand logout 'Forget the profile''s secrets and the profile'
             cand profiles 'List profiles, or set the default one'
             cand completions 'Print a shell completion script'
@@ -360,6 +379,8 @@ set edit:completion:arg-completer[crmauth] = {|@words|
         &'crmauth;help;whoami'= {
         }
         &'crmauth;help;curl'= {
+        }
+        &'crmauth;help;exec'= {
         }
         &'crmauth;help;logout'= {
         }

@@ -41,6 +41,7 @@ complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "authtoken" -d 'Mana
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "token" -d 'Print the current credential for scripts, refreshing it first when needed'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "whoami" -d 'Show what is stored for the profile (never a secret)'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "curl" -d 'Run curl with the profile\'s Authorization header added'
+complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "exec" -d 'Run a command with the profile\'s token and header in its environment'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "logout" -d 'Forget the profile\'s secrets and the profile'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "profiles" -d 'List profiles, or set the default one'
 complete -c crmauth -n "__fish_crmauth_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -184,6 +185,17 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l timeout -d 'Sec
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
 complete -c crmauth -n "__fish_crmauth_using_subcommand curl" -s q -l quiet -d 'Print only errors on stderr'
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -l min-valid -d 'Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'<config-dir>/credentials.json, mode 0600, for machines without a keyring'"
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -l timeout -d 'Seconds a whole HTTP request may take [default: 30]' -r
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -l cacert -d 'Extra CA certificate (PEM) to trust, for private servers' -r -F
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -s v -l verbose -d 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -s q -l quiet -d 'Print only errors on stderr'
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmauth -n "__fish_crmauth_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -s p -l profile -d 'Profile to use [default: the default profile, else \'default\']' -r
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l config-dir -d 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]' -r -F
 complete -c crmauth -n "__fish_crmauth_using_subcommand logout" -l store -d 'Where secrets are kept [default: keyring]' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -231,17 +243,18 @@ complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s v -l ver
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s q -l quiet -d 'Print only errors on stderr'
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmauth -n "__fish_crmauth_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "login" -d 'Log in and store the credential (password grant, client credentials, or auth token)'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "refresh" -d 'Get a new access token from the stored refresh token'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "apikey" -d 'Manage static API keys'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "authtoken" -d 'Manage Vertical CRM auth tokens'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "token" -d 'Print the current credential for scripts, refreshing it first when needed'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "whoami" -d 'Show what is stored for the profile (never a secret)'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "curl" -d 'Run curl with the profile\'s Authorization header added'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "logout" -d 'Forget the profile\'s secrets and the profile'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "profiles" -d 'List profiles, or set the default one'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl logout profiles completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "login" -d 'Log in and store the credential (password grant, client credentials, or auth token)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "refresh" -d 'Get a new access token from the stored refresh token'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "apikey" -d 'Manage static API keys'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "authtoken" -d 'Manage Vertical CRM auth tokens'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "token" -d 'Print the current credential for scripts, refreshing it first when needed'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "whoami" -d 'Show what is stored for the profile (never a secret)'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "curl" -d 'Run curl with the profile\'s Authorization header added'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "exec" -d 'Run a command with the profile\'s token and header in its environment'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "logout" -d 'Forget the profile\'s secrets and the profile'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "profiles" -d 'List profiles, or set the default one'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmauth -n "__fish_crmauth_using_subcommand help; and not __fish_seen_subcommand_from login refresh apikey authtoken token whoami curl exec logout profiles completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from apikey" -f -a "set" -d 'Store a static API key for the profile'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from authtoken" -f -a "generate" -d 'Generate and store a permanent Vertical CRM auth token'
 complete -c crmauth -n "__fish_crmauth_using_subcommand help; and __fish_seen_subcommand_from authtoken" -f -a "delete" -d 'Delete the stored auth token on the server, then locally'

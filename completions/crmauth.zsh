@@ -333,6 +333,27 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
 '*::args -- Arguments passed to curl unchanged; a URL starting with '\''/'\'' is relative to the profile URL:_default' \
 && ret=0
 ;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+'--min-valid=[Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)]:DURATION:_default' \
+'-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
+'--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
+'--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
+'--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+'--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
+'--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
+'(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
+'-q[Print only errors on stderr]' \
+'--quiet[Print only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+'*::command -- The command to run and its arguments:_default' \
+&& ret=0
+;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
 '-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
@@ -526,6 +547,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(exec)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -577,6 +602,7 @@ _crmauth_commands() {
 'token:Print the current credential for scripts, refreshing it first when needed' \
 'whoami:Show what is stored for the profile (never a secret)' \
 'curl:Run curl with the profile'\''s Authorization header added' \
+'exec:Run a command with the profile'\''s token and header in its environment' \
 'logout:Forget the profile'\''s secrets and the profile' \
 'profiles:List profiles, or set the default one' \
 'completions:Print a shell completion script' \
@@ -668,6 +694,11 @@ _crmauth__subcmd__curl_commands() {
     local commands; commands=()
     _describe -t commands 'crmauth curl commands' commands "$@"
 }
+(( $+functions[_crmauth__subcmd__exec_commands] )) ||
+_crmauth__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'crmauth exec commands' commands "$@"
+}
 (( $+functions[_crmauth__subcmd__help_commands] )) ||
 _crmauth__subcmd__help_commands() {
     local commands; commands=(
@@ -678,6 +709,7 @@ _crmauth__subcmd__help_commands() {
 'token:Print the current credential for scripts, refreshing it first when needed' \
 'whoami:Show what is stored for the profile (never a secret)' \
 'curl:Run curl with the profile'\''s Authorization header added' \
+'exec:Run a command with the profile'\''s token and header in its environment' \
 'logout:Forget the profile'\''s secrets and the profile' \
 'profiles:List profiles, or set the default one' \
 'completions:Print a shell completion script' \
@@ -724,6 +756,11 @@ _crmauth__subcmd__help__subcmd__completions_commands() {
 _crmauth__subcmd__help__subcmd__curl_commands() {
     local commands; commands=()
     _describe -t commands 'crmauth help curl commands' commands "$@"
+}
+(( $+functions[_crmauth__subcmd__help__subcmd__exec_commands] )) ||
+_crmauth__subcmd__help__subcmd__exec_commands() {
+    local commands; commands=()
+    _describe -t commands 'crmauth help exec commands' commands "$@"
 }
 (( $+functions[_crmauth__subcmd__help__subcmd__help_commands] )) ||
 _crmauth__subcmd__help__subcmd__help_commands() {

@@ -266,6 +266,16 @@ pub enum Command {
     /// CRMAUTH_CURL names another curl program.
     #[command(after_help = CURL_EXAMPLES, disable_help_flag = true, disable_version_flag = true)]
     Curl(CurlArgs),
+    /// Run a command with the profile's token and header in its environment
+    ///
+    /// CMD gets CRMAUTH_TOKEN, CRMAUTH_HEADER ('Name: value') and, when the header is
+    /// Authorization, CRMAUTH_AUTHORIZATION (its value), refreshed first as 'token' does.
+    /// The secret inputs CRMAUTH_PASSWORD, CRMAUTH_CLIENT_SECRET, CRMAUTH_API_KEY and
+    /// CRMAUTH_OTP are not passed on. CMD's stdin, stdout, stderr, signals and exit code are
+    /// its own; a CMD that cannot be found exits 127, as in a shell. Unlike
+    /// 'eval "$(crmauth token --format env)"', the token stays with this one command.
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec(ExecArgs),
     /// Forget the profile's secrets and the profile
     ///
     /// Removes the secrets from the store and the profile from profiles.json. With --revoke
@@ -355,6 +365,11 @@ Examples:
   crmauth curl /api/Organization/Current
   crmauth -p shop curl -sS /api/platform/security/currentuser
   crmauth curl -X POST /api/Contact/Search -H 'Content-Type: application/json' -d @query.json";
+
+const EXEC_EXAMPLES: &str = "\
+Examples:
+  crmauth exec -- sh -c 'curl -sS -H \"$CRMAUTH_AUTHORIZATION\" https://api.virtuoussoftware.com/api/Contact/1'
+  crmauth -p shop exec --min-valid 10m -- ./nightly-export.py";
 
 const LOGOUT_EXAMPLES: &str = "\
 Examples:
@@ -525,6 +540,21 @@ pub struct CurlArgs {
         value_name = "CURL ARGS"
     )]
     pub args: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MIN_VALID, value_parser = parse_duration)]
+    pub min_valid: Duration,
+    /// The command to run and its arguments
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]

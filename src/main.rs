@@ -1,5 +1,6 @@
 //! crmauth: parse, dispatch, map errors to exit codes — nothing else.
 
+mod child_env;
 mod cli;
 mod commands;
 mod context;
@@ -12,6 +13,7 @@ mod input;
 mod output;
 mod profile;
 mod provider;
+mod refresh_warning;
 mod secret;
 mod session;
 mod store;

@@ -48,6 +48,7 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         store.as_ref(),
         min_valid()?,
     )?;
+    crate::refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
     let header = session.profile.provider.header(
         session.credential.info.kind,
         &session.credential.access_token,
