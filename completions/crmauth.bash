@@ -28,6 +28,9 @@ _crmauth() {
             crmauth,curl)
                 cmd="crmauth__subcmd__curl"
                 ;;
+            crmauth,doctor)
+                cmd="crmauth__subcmd__doctor"
+                ;;
             crmauth,exec)
                 cmd="crmauth__subcmd__exec"
                 ;;
@@ -94,6 +97,9 @@ _crmauth() {
             crmauth__subcmd__help,curl)
                 cmd="crmauth__subcmd__help__subcmd__curl"
                 ;;
+            crmauth__subcmd__help,doctor)
+                cmd="crmauth__subcmd__help__subcmd__doctor"
+                ;;
             crmauth__subcmd__help,exec)
                 cmd="crmauth__subcmd__help__subcmd__exec"
                 ;;
@@ -149,7 +155,7 @@ _crmauth() {
 
     case "${cmd}" in
         crmauth)
-            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version login refresh apikey authtoken token whoami curl exec logout profiles completions help"
+            opts="-p -v -q -h -V --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version login refresh apikey authtoken token whoami curl exec doctor logout profiles completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +576,44 @@ _crmauth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmauth__subcmd__doctor)
+            opts="-p -v -q -h -V --json --online --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmauth__subcmd__exec)
             opts="-p -v -q -h -V --min-valid --profile --config-dir --store --verbose --quiet --timeout --cacert --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -613,7 +657,7 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__help)
-            opts="login refresh apikey authtoken token whoami curl exec logout profiles completions help"
+            opts="login refresh apikey authtoken token whoami curl exec doctor logout profiles completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -711,6 +755,20 @@ _crmauth() {
             return 0
             ;;
         crmauth__subcmd__help__subcmd__curl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmauth__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand whoami 'Show what is stored for the profile (never a secret)'
             cand curl 'Run curl with the profile''s Authorization header added'
             cand exec 'Run a command with the profile''s token and header in its environment'
+            cand doctor 'Check the config dir, secret store, profiles, curl and proxies, and say how to fix what fails'
             cand logout 'Forget the profile''s secrets and the profile'
             cand profiles 'List profiles, or set the default one'
             cand completions 'Print a shell completion script'
@@ -266,6 +267,24 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'crmauth;doctor'= {
+            cand -p 'Profile to use [default: the default profile, else ''default'']'
+            cand --profile 'Profile to use [default: the default profile, else ''default'']'
+            cand --config-dir 'Directory holding profiles.json and lock files [default: <platform config dir>/crmauth]'
+            cand --store 'Where secrets are kept [default: keyring]'
+            cand --timeout 'Seconds a whole HTTP request may take [default: 30]'
+            cand --cacert 'Extra CA certificate (PEM) to trust, for private servers'
+            cand --json 'Print JSON: {"ok", "checks": [{"name", "ok", "detail", "fix"}]}'
+            cand --online 'Also reach each profile''s server and compare its clock with this machine''s'
+            cand -v 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
+            cand --verbose 'Log each HTTP request (method, URL, status, time) on stderr, secrets redacted'
+            cand -q 'Print only errors on stderr'
+            cand --quiet 'Print only errors on stderr'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'crmauth;logout'= {
             cand -p 'Profile to use [default: the default profile, else ''default'']'
             cand --profile 'Profile to use [default: the default profile, else ''default'']'
@@ -352,6 +371,7 @@ set edit:completion:arg-completer[crmauth] = {|@words|
             cand whoami 'Show what is stored for the profile (never a secret)'
             cand curl 'Run curl with the profile''s Authorization header added'
             cand exec 'Run a command with the profile''s token and header in its environment'
+            cand doctor 'Check the config dir, secret store, profiles, curl and proxies, and say how to fix what fails'
             cand logout 'Forget the profile''s secrets and the profile'
             cand profiles 'List profiles, or set the default one'
             cand completions 'Print a shell completion script'
@@ -381,6 +401,8 @@ set edit:completion:arg-completer[crmauth] = {|@words|
         &'crmauth;help;curl'= {
         }
         &'crmauth;help;exec'= {
+        }
+        &'crmauth;help;doctor'= {
         }
         &'crmauth;help;logout'= {
         }

@@ -354,6 +354,27 @@ file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"
 '*::command -- The command to run and its arguments:_default' \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+'-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
+'--profile=[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
+'--config-dir=[Directory holding profiles.json and lock files \[default\: <platform config dir>/crmauth\]]:DIR:_files' \
+'--store=[Where secrets are kept \[default\: keyring\]]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
+file\:"<config-dir>/credentials.json, mode 0600, for machines without a keyring"))' \
+'--timeout=[Seconds a whole HTTP request may take \[default\: 30\]]:SECS:_default' \
+'--cacert=[Extra CA certificate (PEM) to trust, for private servers]:FILE:_files' \
+'--json[Print JSON\: {"ok", "checks"\: \[{"name", "ok", "detail", "fix"}\]}]' \
+'--online[Also reach each profile'\''s server and compare its clock with this machine'\''s]' \
+'(-q --quiet)-v[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
+'(-q --quiet)--verbose[Log each HTTP request (method, URL, status, time) on stderr, secrets redacted]' \
+'-q[Print only errors on stderr]' \
+'--quiet[Print only errors on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
 '-p+[Profile to use \[default\: the default profile, else '\''default'\''\]]:NAME:_default' \
@@ -551,6 +572,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(doctor)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (logout)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -603,6 +628,7 @@ _crmauth_commands() {
 'whoami:Show what is stored for the profile (never a secret)' \
 'curl:Run curl with the profile'\''s Authorization header added' \
 'exec:Run a command with the profile'\''s token and header in its environment' \
+'doctor:Check the config dir, secret store, profiles, curl and proxies, and say how to fix what fails' \
 'logout:Forget the profile'\''s secrets and the profile' \
 'profiles:List profiles, or set the default one' \
 'completions:Print a shell completion script' \
@@ -694,6 +720,11 @@ _crmauth__subcmd__curl_commands() {
     local commands; commands=()
     _describe -t commands 'crmauth curl commands' commands "$@"
 }
+(( $+functions[_crmauth__subcmd__doctor_commands] )) ||
+_crmauth__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'crmauth doctor commands' commands "$@"
+}
 (( $+functions[_crmauth__subcmd__exec_commands] )) ||
 _crmauth__subcmd__exec_commands() {
     local commands; commands=()
@@ -710,6 +741,7 @@ _crmauth__subcmd__help_commands() {
 'whoami:Show what is stored for the profile (never a secret)' \
 'curl:Run curl with the profile'\''s Authorization header added' \
 'exec:Run a command with the profile'\''s token and header in its environment' \
+'doctor:Check the config dir, secret store, profiles, curl and proxies, and say how to fix what fails' \
 'logout:Forget the profile'\''s secrets and the profile' \
 'profiles:List profiles, or set the default one' \
 'completions:Print a shell completion script' \
@@ -756,6 +788,11 @@ _crmauth__subcmd__help__subcmd__completions_commands() {
 _crmauth__subcmd__help__subcmd__curl_commands() {
     local commands; commands=()
     _describe -t commands 'crmauth help curl commands' commands "$@"
+}
+(( $+functions[_crmauth__subcmd__help__subcmd__doctor_commands] )) ||
+_crmauth__subcmd__help__subcmd__doctor_commands() {
+    local commands; commands=()
+    _describe -t commands 'crmauth help doctor commands' commands "$@"
 }
 (( $+functions[_crmauth__subcmd__help__subcmd__exec_commands] )) ||
 _crmauth__subcmd__help__subcmd__exec_commands() {

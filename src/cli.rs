@@ -276,6 +276,18 @@ pub enum Command {
     /// 'eval "$(crmauth token --format env)"', the token stays with this one command.
     #[command(after_help = EXEC_EXAMPLES)]
     Exec(ExecArgs),
+    /// Check the config dir, secret store, profiles, curl and proxies, and say how to fix
+    /// what fails
+    ///
+    /// One line per check, and under each failure the command that fixes it: the config dir
+    /// (owner, permissions), profiles.json, the secret store (is a Secret Service on the
+    /// session bus, which program provides it, is its default collection locked; the file
+    /// store's permissions), each profile's credential and when its access and refresh
+    /// tokens expire, curl and its version, and the proxy each profile goes through. With
+    /// --online, each profile's server is asked for its clock (a skew over 60 s breaks
+    /// expiry times). Exit 0 when every check passes, 1 otherwise. Never prints a secret.
+    #[command(after_help = DOCTOR_EXAMPLES)]
+    Doctor(DoctorArgs),
     /// Forget the profile's secrets and the profile
     ///
     /// Removes the secrets from the store and the profile from profiles.json. With --revoke
@@ -370,6 +382,12 @@ const EXEC_EXAMPLES: &str = "\
 Examples:
   crmauth exec -- sh -c 'curl -sS -H \"$CRMAUTH_AUTHORIZATION\" https://api.virtuoussoftware.com/api/Contact/1'
   crmauth -p shop exec --min-valid 10m -- ./nightly-export.py";
+
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  crmauth doctor
+  crmauth --store file doctor --online
+  crmauth doctor --json | jq -r '.checks[] | select(.ok | not) | .fix'";
 
 const LOGOUT_EXAMPLES: &str = "\
 Examples:
@@ -555,6 +573,16 @@ pub struct ExecArgs {
         value_name = "CMD"
     )]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON: {"ok", "checks": [{"name", "ok", "detail", "fix"}]}
+    #[arg(long)]
+    pub json: bool,
+    /// Also reach each profile's server and compare its clock with this machine's
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Debug, Args)]
