@@ -63,8 +63,13 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<ExitCode> {
     hand_over(command, program)
 }
 
-/// CMD as a shell would find it: a name on `PATH`, or a path as given.
+/// CMD as a shell would find it: a name on `PATH`, or a path as given (an
+/// existing file that cannot be run is left for exec to report, exit 126).
 fn find(program: &OsString) -> Option<PathBuf> {
+    let path = std::path::Path::new(program);
+    if path.components().count() > 1 && path.exists() {
+        return Some(path.to_path_buf());
+    }
     which::which(program).ok()
 }
 
