@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::completion;
 
 use crate::provider::ProviderKind;
 use crate::store::StoreKind;
@@ -173,7 +176,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "CRMAUTH_PROFILE",
-        value_name = "NAME"
+        value_name = "NAME",
+        add = ArgValueCompleter::new(completion::profile_names)
     )]
     pub profile: Option<String>,
 
@@ -610,6 +614,7 @@ pub enum ProfilesCommand {
     #[command(after_help = PROFILES_USE_EXAMPLES)]
     Use {
         /// Profile name
+        #[arg(add = ArgValueCompleter::new(completion::profile_names))]
         name: String,
     },
 }

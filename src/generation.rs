@@ -50,11 +50,9 @@ pub const SHELLS: [(Shell, &str); 5] = [
     (Shell::Elvish, "crmauth.elv"),
 ];
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: it asks crmauth for candidates.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
-    out
+    crate::completion::registration(shell)
 }
 
 /// Writes `DIR/completions/*` and `DIR/man/*.1`.

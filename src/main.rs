@@ -3,6 +3,7 @@
 mod child_env;
 mod cli;
 mod commands;
+mod completion;
 mod context;
 mod credential;
 mod error;
@@ -25,6 +26,7 @@ use std::process::ExitCode;
 use crate::error::{Classify, Exit, NotLoggedIn, UsageError};
 
 fn main() -> ExitCode {
+    completion::respond_if_asked();
     if let Some(code) = generation::maintainer_command() {
         return code;
     }

@@ -87,6 +87,8 @@ fn every_subcommand_help_has_examples() {
         &["token"],
         &["whoami"],
         &["curl"],
+        &["exec"],
+        &["doctor"],
         &["logout"],
         &["profiles"],
         &["profiles", "use"],
