@@ -280,6 +280,7 @@ fn apikey_set_takes_a_typed_url() {
     pty.expect("URL")
         .type_line("https://crm.example.com")
         .expect(r"https://crm\.example\.com") // a plain prompt echoes
+        .expect(r"✔ URL · https://crm\.example\.com")
         .expect("API key")
         .type_secret("typed-key")
         .succeeds();
