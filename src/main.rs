@@ -43,7 +43,7 @@ fn main() -> ExitCode {
                 let _ = err.print();
             } else {
                 let argv: Vec<_> = std::env::args_os().collect();
-                eprint!("{}", usage_error::render(&err.render().to_string(), &argv));
+                eprint!("{}", usage_error::render(&err, &argv));
             }
             return if err.use_stderr() {
                 ExitCode::from(Exit::Usage.code())
