@@ -13,15 +13,46 @@ use crate::completion;
 use crate::provider::ProviderKind;
 use crate::store::StoreKind;
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
+/// The exit codes, written once: `--help` shows this text, the man page's
+/// EXIT STATUS is made from it, and tests/generated_docs.rs checks that the
+/// README's table says the same. A line starting with spaces continues the
+/// meaning above it.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  success
   1  any other error
-  2  usage error (bad flags, missing value in non-interactive mode)
+  2  usage error (bad flags, missing value in non-interactive mode, Ctrl-D at a prompt, Esc
+     at the provider select)
   3  not logged in: no credential stored for the profile
-  4  the server rejected the credentials: log in again
-  5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
-  6  the secret store is unavailable or locked";
+  4  the server rejected the credentials (invalid_grant, 401, RESULT=FALSE, expired refresh
+     token): log in again
+  5  network or server trouble: unreachable, timeout, 5xx, an answer that is not what the
+     provider documents
+  6  the secret store is unavailable or locked"
+    };
+}
+
+pub const EXIT_CODES: &str = exit_codes!();
+
+/// `(code, meaning)` for each exit code, continuation lines joined.
+pub fn exit_code_table() -> Vec<(&'static str, String)> {
+    let mut table: Vec<(&'static str, String)> = Vec::new();
+    for line in EXIT_CODES.lines().skip(1) {
+        match line.trim().split_once("  ") {
+            Some((code, meaning)) if code.chars().all(|c| c.is_ascii_digit()) => {
+                table.push((code, meaning.trim().to_string()));
+            }
+            _ => {
+                if let Some((_, meaning)) = table.last_mut() {
+                    meaning.push(' ');
+                    meaning.push_str(line.trim());
+                }
+            }
+        }
+    }
+    table
+}
 
 /// Every environment variable crmauth reads, for `--help` and the man page.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
@@ -131,14 +162,7 @@ const MAIN_AFTER_LONG_HELP: &str = concat!(
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured.
 
 ",
-    "Exit codes:
-  0  success
-  1  any other error
-  2  usage error (bad flags, missing value in non-interactive mode)
-  3  not logged in: no credential stored for the profile
-  4  the server rejected the credentials: log in again
-  5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
-  6  the secret store is unavailable or locked"
+    exit_codes!()
 );
 
 #[derive(Debug, Parser)]

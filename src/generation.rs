@@ -112,12 +112,10 @@ fn main_page(command: &clap::Command) -> io::Result<Vec<u8>> {
     examples(&mut roff, command);
 
     roff.control("SH", ["EXIT STATUS"]);
-    for line in crate::cli::EXIT_CODES.lines().skip(1) {
-        if let Some((code, meaning)) = line.trim().split_once("  ") {
-            roff.control("TP", ["4"]);
-            roff.text([bold(code)]);
-            roff.text([roman(meaning.trim())]);
-        }
+    for (code, meaning) in crate::cli::exit_code_table() {
+        roff.control("TP", ["4"]);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
     }
 
     roff.control("SH", ["ENVIRONMENT"]);
