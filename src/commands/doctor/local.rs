@@ -138,14 +138,10 @@ pub fn profiles_file(ctx: &Context) -> (Check, Option<ProfilesFile>) {
 /// read would otherwise wait out its own deadline).
 pub fn secret_store(ctx: &Context) -> (Check, bool) {
     match ctx.store_kind {
-        StoreKind::File => (file_store(ctx), keyring_usable_without_probe()),
+        // Not probed when not chosen: a profile kept there is still read.
+        StoreKind::File => (file_store(ctx), true),
         StoreKind::Keyring => keyring(),
     }
-}
-
-/// With the file store chosen, profiles kept in the keyring are still read.
-fn keyring_usable_without_probe() -> bool {
-    true
 }
 
 fn file_store(ctx: &Context) -> Check {
