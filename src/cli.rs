@@ -6,19 +6,53 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::completion;
 
 use crate::provider::ProviderKind;
 use crate::store::StoreKind;
 
-pub const EXIT_CODES: &str = "\
-Exit codes:
+/// The exit codes, written once: `--help` shows this text, the man page's
+/// EXIT STATUS is made from it, and tests/generated_docs.rs checks that the
+/// README's table says the same. A line starting with spaces continues the
+/// meaning above it.
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
   0  success
   1  any other error
-  2  usage error (bad flags, missing value in non-interactive mode)
+  2  usage error (bad flags, missing value in non-interactive mode, Ctrl-D at a prompt, Esc
+     at the provider select)
   3  not logged in: no credential stored for the profile
-  4  the server rejected the credentials: log in again
-  5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
-  6  the secret store is unavailable or locked";
+  4  the server rejected the credentials (invalid_grant, 401, RESULT=FALSE, expired refresh
+     token): log in again
+  5  network or server trouble: unreachable, timeout, 5xx, an answer that is not what the
+     provider documents
+  6  the secret store is unavailable or locked"
+    };
+}
+
+pub const EXIT_CODES: &str = exit_codes!();
+
+/// `(code, meaning)` for each exit code, continuation lines joined.
+pub fn exit_code_table() -> Vec<(&'static str, String)> {
+    let mut table: Vec<(&'static str, String)> = Vec::new();
+    for line in EXIT_CODES.lines().skip(1) {
+        match line.trim().split_once("  ") {
+            Some((code, meaning)) if code.chars().all(|c| c.is_ascii_digit()) => {
+                table.push((code, meaning.trim().to_string()));
+            }
+            _ => {
+                if let Some((_, meaning)) = table.last_mut() {
+                    meaning.push(' ');
+                    meaning.push_str(line.trim());
+                }
+            }
+        }
+    }
+    table
+}
 
 /// Every environment variable crmauth reads, for `--help` and the man page.
 pub const ENVIRONMENT: &[(&str, &str)] = &[
@@ -148,14 +182,7 @@ const MAIN_AFTER_LONG_HELP: &str = concat!(
   HTTPS_PROXY, HTTP_PROXY, NO_PROXY are honoured.
 
 ",
-    "Exit codes:
-  0  success
-  1  any other error
-  2  usage error (bad flags, missing value in non-interactive mode)
-  3  not logged in: no credential stored for the profile
-  4  the server rejected the credentials: log in again
-  5  network or server trouble (unreachable, timeout, 5xx, unexpected answer)
-  6  the secret store is unavailable or locked"
+    exit_codes!()
 );
 
 #[derive(Debug, Parser)]
@@ -193,7 +220,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "CRMAUTH_PROFILE",
-        value_name = "NAME"
+        value_name = "NAME",
+        add = ArgValueCompleter::new(completion::profile_names)
     )]
     pub profile: Option<String>,
 
@@ -306,6 +334,28 @@ pub enum Command {
     /// CRMAUTH_CURL names another curl program.
     #[command(after_help = CURL_EXAMPLES, disable_help_flag = true, disable_version_flag = true)]
     Curl(CurlArgs),
+    /// Run a command with the profile's token and header in its environment
+    ///
+    /// CMD gets CRMAUTH_TOKEN, CRMAUTH_HEADER ('Name: value') and, when the header is
+    /// Authorization, CRMAUTH_AUTHORIZATION (its value), refreshed first as 'token' does.
+    /// The secret inputs CRMAUTH_PASSWORD, CRMAUTH_CLIENT_SECRET, CRMAUTH_API_KEY and
+    /// CRMAUTH_OTP are not passed on. CMD's stdin, stdout, stderr, signals and exit code are
+    /// its own; a CMD that cannot be found exits 127, as in a shell. Unlike
+    /// 'eval "$(crmauth token --format env)"', the token stays with this one command.
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec(ExecArgs),
+    /// Check the config dir, secret store, profiles, curl and proxies, and say how to fix
+    /// what fails
+    ///
+    /// One line per check, and under each failure the command that fixes it: the config dir
+    /// (owner, permissions), profiles.json, the secret store (is a Secret Service on the
+    /// session bus, which program provides it, is its default collection locked; the file
+    /// store's permissions), each profile's credential and when its access and refresh
+    /// tokens expire, curl and its version, and the proxy each profile goes through. With
+    /// --online, each profile's server is asked for its clock (a skew over 60 s breaks
+    /// expiry times). Exit 0 when every check passes, 1 otherwise. Never prints a secret.
+    #[command(after_help = DOCTOR_EXAMPLES)]
+    Doctor(DoctorArgs),
     /// Forget the profile's secrets and the profile
     ///
     /// Removes the secrets from the store and the profile from profiles.json. With --revoke
@@ -395,6 +445,17 @@ Examples:
   crmauth curl /api/Organization/Current
   crmauth -p shop curl -sS /api/platform/security/currentuser
   crmauth curl -X POST /api/Contact/Search -H 'Content-Type: application/json' -d @query.json";
+
+const EXEC_EXAMPLES: &str = "\
+Examples:
+  crmauth exec -- sh -c 'curl -sS -H \"$CRMAUTH_AUTHORIZATION\" https://api.virtuoussoftware.com/api/Contact/1'
+  crmauth -p shop exec --min-valid 10m -- ./nightly-export.py";
+
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  crmauth doctor
+  crmauth --store file doctor --online
+  crmauth doctor --json | jq -r '.checks[] | select(.ok | not) | .fix'";
 
 const LOGOUT_EXAMPLES: &str = "\
 Examples:
@@ -570,6 +631,31 @@ pub struct CurlArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Refresh first when the token expires within this time (90s, 5m, 2h, 1d, or seconds)
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_MIN_VALID, value_parser = parse_duration)]
+    pub min_valid: Duration,
+    /// The command to run and its arguments
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CMD"
+    )]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON: {"ok", "checks": [{"name", "ok", "detail", "fix"}]}
+    #[arg(long)]
+    pub json: bool,
+    /// Also reach each profile's server and compare its clock with this machine's
+    #[arg(long)]
+    pub online: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct LogoutArgs {
     /// Log out of every profile
     #[arg(long)]
@@ -598,6 +684,7 @@ pub enum ProfilesCommand {
     #[command(after_help = PROFILES_USE_EXAMPLES)]
     Use {
         /// Profile name
+        #[arg(add = ArgValueCompleter::new(completion::profile_names))]
         name: String,
     },
 }

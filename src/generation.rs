@@ -50,11 +50,9 @@ pub const SHELLS: [(Shell, &str); 5] = [
     (Shell::Elvish, "crmauth.elv"),
 ];
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: it asks crmauth for candidates.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut out);
-    out
+    crate::completion::registration(shell)
 }
 
 /// Writes `DIR/completions/*` and `DIR/man/*.1`.
@@ -114,12 +112,10 @@ fn main_page(command: &clap::Command) -> io::Result<Vec<u8>> {
     examples(&mut roff, command);
 
     roff.control("SH", ["EXIT STATUS"]);
-    for line in crate::cli::EXIT_CODES.lines().skip(1) {
-        if let Some((code, meaning)) = line.trim().split_once("  ") {
-            roff.control("TP", ["4"]);
-            roff.text([bold(code)]);
-            roff.text([roman(meaning.trim())]);
-        }
+    for (code, meaning) in crate::cli::exit_code_table() {
+        roff.control("TP", ["4"]);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
     }
 
     roff.control("SH", ["ENVIRONMENT"]);

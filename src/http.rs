@@ -337,6 +337,33 @@ impl Http {
             .map_err(|failure| self.describe_failure(failure, method, shown_url))
     }
 
+    /// `GET url` without credentials, for `doctor --online`: the status and
+    /// the `Date` header, the body read and dropped.
+    pub fn server_date(&self, url: &str) -> Result<(u16, Option<String>), HttpError> {
+        let started = Instant::now();
+        let result = self.agent.get(url).call().map(|mut response| {
+            let date = response
+                .headers()
+                .get("date")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string);
+            let _ = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_ANSWER_BYTES)
+                .read_to_vec();
+            (response.status().as_u16(), date)
+        });
+        if self.settings.verbose {
+            let elapsed = started.elapsed().as_millis();
+            match &result {
+                Ok((status, _)) => eprintln!("crmauth: GET {url} -> {status} ({elapsed} ms)"),
+                Err(_) => eprintln!("crmauth: GET {url} -> failed ({elapsed} ms)"),
+            }
+        }
+        result.map_err(|failure| self.describe_failure(failure, "GET", url.to_string()))
+    }
+
     /// The answer, and `X-RateLimit-Remaining` (only logged).
     fn execute(
         &self,

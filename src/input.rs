@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Read};
 
 use dialoguer::console::Term;
 use dialoguer::console::style;
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, Theme as _};
 use dialoguer::{Password, Select};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -177,11 +177,30 @@ fn read_line(prompt: &str, default: Option<&str>) -> Result<String, UsageError> 
             let _ = term.write_line("  control characters are not allowed here");
             continue;
         }
-        match (value.is_empty(), default) {
-            (false, _) => return Ok(value.to_string()),
-            (true, Some(default)) => return Ok(default.to_string()),
+        let answer = match (value.is_empty(), default) {
+            (false, _) => value.to_string(),
+            (true, Some(default)) => default.to_string(),
             (true, None) => continue,
-        }
+        };
+        show_answered(&term, &question, &line, prompt, &answer);
+        return Ok(answer);
+    }
+}
+
+/// Replaces the question and what was typed with `✔ prompt · answer`, as
+/// dialoguer's select and password prompts leave them.
+fn show_answered(term: &Term, question: &str, typed: &str, prompt: &str, answer: &str) {
+    let columns = usize::from(term.size().1).max(1);
+    let width = dialoguer::console::measure_text_width(question)
+        + typed.trim_end_matches(['\r', '\n']).chars().count();
+    let rows = width.div_ceil(columns).max(1);
+    let mut done = String::new();
+    if ColorfulTheme::default()
+        .format_input_prompt_selection(&mut done, prompt, answer)
+        .is_ok()
+    {
+        let _ = term.clear_last_lines(rows);
+        let _ = term.write_line(&done);
     }
 }
 

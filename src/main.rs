@@ -3,6 +3,7 @@
 mod child_env;
 mod cli;
 mod commands;
+mod completion;
 mod context;
 mod credential;
 mod error;
@@ -14,6 +15,7 @@ mod input;
 mod output;
 mod profile;
 mod provider;
+mod refresh_warning;
 mod secret;
 mod session;
 mod store;
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
+    completion::respond_if_asked();
     if let Some(code) = generation::maintainer_command() {
         return code;
     }
@@ -50,7 +53,7 @@ fn run() -> ExitCode {
                 let _ = err.print();
             } else {
                 let argv: Vec<_> = std::env::args_os().collect();
-                eprint!("{}", usage_error::render(&err.render().to_string(), &argv));
+                eprint!("{}", usage_error::render(&err, &argv));
             }
             return if err.use_stderr() {
                 ExitCode::from(Exit::Usage.code())

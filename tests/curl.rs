@@ -451,8 +451,6 @@ fn curl_gets_no_secret_input_variables() {
         "CRMAUTH_CLIENT_SECRET",
         "CRMAUTH_API_KEY",
         "CRMAUTH_OTP",
-        "VAULT_TOKEN",
-        "BAO_TOKEN",
     ] {
         run = run.env(name, format!("secret-input-{name}"));
     }

@@ -87,6 +87,8 @@ fn every_subcommand_help_has_examples() {
         &["token"],
         &["whoami"],
         &["curl"],
+        &["exec"],
+        &["doctor"],
         &["logout"],
         &["profiles"],
         &["profiles", "use"],
@@ -141,4 +143,73 @@ fn version_is_printed() {
         .expect("run crmauth");
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("crmauth "));
+}
+
+/// `(code, meaning)` pairs of the "Exit codes:" section of `crmauth --help`,
+/// continuation lines joined.
+fn exit_codes_in_help() -> Vec<(String, String)> {
+    let output = Command::cargo_bin("crmauth")
+        .expect("crmauth binary")
+        .arg("--help")
+        .output()
+        .expect("run crmauth");
+    let help = String::from_utf8_lossy(&output.stdout).into_owned();
+    let section = help.split("Exit codes:\n").nth(1).unwrap_or_default();
+    let mut table: Vec<(String, String)> = Vec::new();
+    for line in section.lines().take_while(|line| !line.trim().is_empty()) {
+        match line.trim().split_once("  ") {
+            Some((code, meaning)) if code.chars().all(|c| c.is_ascii_digit()) => {
+                table.push((code.to_string(), meaning.trim().to_string()));
+            }
+            _ => {
+                if let Some((_, meaning)) = table.last_mut() {
+                    meaning.push(' ');
+                    meaning.push_str(line.trim());
+                }
+            }
+        }
+    }
+    table
+}
+
+#[test]
+fn the_readme_exit_code_table_is_the_one_in_help_and_man() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap_or_default();
+    let section = readme.split("## Exit codes\n").nth(1).unwrap_or_default();
+    let in_readme: Vec<(String, String)> = section
+        .lines()
+        .skip_while(|line| !line.starts_with('|'))
+        .take_while(|line| line.starts_with('|'))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+            let (code, meaning) = (cells.first()?, cells.get(1)?);
+            code.chars()
+                .all(|c| c.is_ascii_digit())
+                .then(|| (code.to_string(), meaning.replace('`', "")))
+        })
+        .collect();
+    let in_help = exit_codes_in_help();
+    assert_eq!(
+        in_help.len(),
+        7,
+        "--help lists the 7 exit codes: {in_help:?}"
+    );
+    assert_eq!(
+        in_readme, in_help,
+        "README.md's exit-code table differs from src/cli.rs exit_codes!()"
+    );
+    let page = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/crmauth.1"))
+        .unwrap_or_default();
+    for (_, meaning) in &in_help {
+        let first_words: String = meaning
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            page.contains(&first_words),
+            "man page lacks {first_words:?}"
+        );
+    }
 }

@@ -279,7 +279,11 @@ fn apikey_set_takes_a_typed_url() {
     );
     pty.expect("URL")
         .type_line("https://crm.example.com")
-        .expect(r"https://crm\.example\.com") // a plain prompt echoes
+        // A plain prompt echoes (one regex may match only one place: expectrl
+        // consumes up to its last match in what it has read).
+        .expect(r"› https://crm\.example\.com")
+        // ... then the answered prompt becomes a summary line, as dialoguer's do.
+        .expect(r"✔ URL · https://crm\.example\.com")
         .expect("API key")
         .type_secret("typed-key")
         .succeeds();

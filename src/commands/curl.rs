@@ -55,6 +55,7 @@ pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
         store.as_ref(),
         min_valid()?,
     )?;
+    crate::refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
     let header = session.profile.provider.header(
         session.credential.info.kind,
         &session.credential.access_token,
@@ -90,49 +91,16 @@ use exec_with_pipes as hand_over;
 use run_with_temp_file as hand_over;
 
 /// `CRMAUTH_CURL` (a path, or a name looked up on `PATH`), else `curl` on `PATH`.
-fn find_curl() -> Result<PathBuf> {
+pub fn find_curl() -> Result<PathBuf> {
     let wanted = std::env::var_os("CRMAUTH_CURL").filter(|value| !value.is_empty());
     let name = wanted.clone().unwrap_or_else(|| OsString::from("curl"));
-    let path = Path::new(&name);
-    let found = if path.components().count() > 1 {
-        is_executable(path).then(|| path.to_path_buf())
-    } else {
-        search_path(&name)
-    };
-    found.ok_or_else(|| match wanted {
+    which::which(&name).map_err(|_| match wanted {
         Some(_) => anyhow!(
             "CRMAUTH_CURL is {}, which is not an executable file",
-            path.display()
+            Path::new(&name).display()
         ),
         None => anyhow!("cannot find curl on PATH: install curl, or set CRMAUTH_CURL to its path"),
     })
-}
-
-fn search_path(name: &OsStr) -> Option<PathBuf> {
-    let dirs = std::env::var_os("PATH")?;
-    std::env::split_paths(&dirs)
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .flat_map(|dir| {
-            let plain = dir.join(name);
-            let exe = cfg!(windows).then(|| plain.with_extension("exe"));
-            std::iter::once(plain).chain(exe)
-        })
-        .find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && may_execute(&meta))
-}
-
-#[cfg(unix)]
-fn may_execute(meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
-}
-
-#[cfg(not(unix))]
-fn may_execute(_: &std::fs::Metadata) -> bool {
-    true
 }
 
 /// curl's command line, with a place for the header in each of its

@@ -3,7 +3,9 @@
 mod apikey;
 mod authtoken;
 mod completions;
-mod curl;
+pub(crate) mod curl;
+mod doctor;
+mod exec;
 mod login;
 mod logout;
 mod profiles;
@@ -30,6 +32,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(args) => token::run(&ctx()?, &args),
         Command::Whoami(args) => whoami::run(&ctx()?, &args),
         Command::Curl(args) => curl::run(&ctx()?, args),
+        Command::Exec(args) => exec::run(&ctx()?, args),
+        Command::Doctor(args) => doctor::run(&ctx()?, &args),
         Command::Logout(args) => logout::run(&ctx()?, &args),
         Command::Profiles(args) => profiles::run(&ctx()?, args),
         Command::Completions(args) => completions::run(&args),

@@ -8,6 +8,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::TokenArgs;
 use crate::context::Context;
 use crate::output::{self, TokenView};
+use crate::refresh_warning;
 use crate::session::Session;
 
 pub fn run(ctx: &Context, args: &TokenArgs) -> Result<ExitCode> {
@@ -19,6 +20,7 @@ pub fn run(ctx: &Context, args: &TokenArgs) -> Result<ExitCode> {
         store.as_ref(),
         args.min_valid,
     )?;
+    refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
     let credential = &session.credential;
     let header = session
         .profile

@@ -69,6 +69,8 @@ struct State {
     accepted_body: Option<String>,
     /// `.expires` this many seconds from now instead of at `expires_in`.
     expires_date_in: Option<i64>,
+    /// `refresh_expires_in` of later answers (the real server sends none).
+    refresh_expires_in: Option<i64>,
 }
 
 /// The fake Virtuous server. Derefs to [`FakeServer`] for `url()`,
@@ -104,6 +106,7 @@ impl FakeVirtuous {
             rotation: RefreshRotation::Rotate,
             accepted_body: None,
             expires_date_in: None,
+            refresh_expires_in: None,
         }));
         let handler_state = Arc::clone(&state);
         let server = FakeServer::start_fn(move |req| handle(&handler_state, req));
@@ -157,6 +160,12 @@ impl FakeVirtuous {
     /// `expires_in` (the docs disagree with themselves: 15 days or 3599 s).
     pub fn set_expires_date_in(&self, secs: Option<i64>) {
         self.state().expires_date_in = secs;
+    }
+
+    /// States `refresh_expires_in` in later answers (`None`: omitted, as the
+    /// real server does).
+    pub fn set_refresh_expires_in(&self, secs: Option<i64>) {
+        self.state().refresh_expires_in = secs;
     }
 
     /// What refresh answers do with the refresh token (default: rotate).
@@ -405,6 +414,9 @@ fn issue(st: &mut State, user: &str, keep_refresh: Option<Option<String>>) -> Fa
     }
     if let Some(r) = refresh {
         body["refresh_token"] = json!(r);
+        if let Some(secs) = st.refresh_expires_in {
+            body["refresh_expires_in"] = json!(secs);
+        }
     }
     FakeResponse::json(200, &body).with_header("Cache-Control", "no-cache")
 }
