@@ -258,10 +258,18 @@ fn a_stopped_keepassxc_is_exit_6_at_once() {
     .ok();
     kpx.signal("-KILL");
     let started = Instant::now();
-    kpx.run(&env, &["-p", "p1", "token"])
+    let outcome = kpx
+        .run(&env, &["-p", "p1", "token"])
         .code(6)
-        .stderr_has("no Secret Service")
         .stderr_has("--store file");
+    // Right after the kill the bus may not have released the name yet: the
+    // call then reaches the dying process and gets no reply.
+    assert!(
+        outcome.stderr.contains("no Secret Service")
+            || outcome.stderr.contains("stopped answering"),
+        "{}",
+        outcome.stderr
+    );
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "took {took:?}");
 }
