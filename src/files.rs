@@ -3,6 +3,13 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tempfile::NamedTempFile;
+
+/// How long a replace waits for other processes to close the file (Windows).
+const REPLACE_PATIENCE: Duration = Duration::from_secs(5);
 
 /// Writes `contents` to `path` so that readers see the old file or the new one,
 /// never a torn mix: temp file in the same dir, fsync, rename. The temp file is
@@ -16,12 +23,39 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
+    replace_with(temp, path)?;
     if let Ok(dir) = File::open(dir) {
         // Makes the rename itself durable; not all platforms can fsync a dir.
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Renames `temp` over `path`. Windows refuses to replace a file that another
+/// process has open (a concurrent `crmauth token` reading profiles.json), with
+/// "access denied" or a sharing violation, for as long as that reader holds
+/// it, which is a moment: so on Windows the rename is retried for a while.
+fn replace_with(mut temp: NamedTempFile, path: &Path) -> io::Result<()> {
+    let deadline = Instant::now() + REPLACE_PATIENCE;
+    loop {
+        match temp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(failed)
+                if is_held_by_another_process(&failed.error) && Instant::now() < deadline =>
+            {
+                temp = failed.file;
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(failed) => return Err(failed.error),
+        }
+    }
+}
+
+/// ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION
+/// (33): what MoveFileEx says while the target is open elsewhere. Never on Unix,
+/// where a rename replaces an open file.
+fn is_held_by_another_process(err: &io::Error) -> bool {
+    cfg!(windows) && matches!(err.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Creates the config dir (and parents) readable only by the user.
@@ -75,7 +109,10 @@ pub fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();
     let mut resolved = loop {
-        match existing.canonicalize() {
+        // dunce: on Windows a plain `C:\...` path, not the verbatim
+        // `\\?\C:\...` that std's canonicalize returns, which people do not
+        // recognise in messages and which names the keyring service.
+        match dunce::canonicalize(existing) {
             Ok(resolved) => break resolved,
             Err(_) => match (existing.parent(), existing.components().next_back()) {
                 (Some(parent), Some(last)) => {

@@ -36,6 +36,8 @@ impl StoreKind {
 pub enum StoreError {
     #[error("the OS keyring is unavailable: {0}")]
     Unavailable(String),
+    /// Only Unix has modes to check (see `file::check_private`).
+    #[cfg(unix)]
     #[error("{path} is readable by other users (mode {mode:o})")]
     Permissions { path: PathBuf, mode: u32 },
     #[error("the stored credential for '{profile}' is damaged: {reason}")]
@@ -64,6 +66,7 @@ impl Classify for StoreError {
                 "unlock or start your keyring, or use '--store file' (or CRMAUTH_STORE=file) to keep secrets in a 0600 file"
                     .to_string(),
             ),
+            #[cfg(unix)]
             Self::Permissions { path, .. } => Some(format!("run 'chmod 600 {}'", path.display())),
             Self::Corrupt { profile, .. } => {
                 Some(format!("run 'crmauth logout -p {profile}' and log in again"))
