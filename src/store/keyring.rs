@@ -15,6 +15,8 @@ use keyring_core::api::CredentialStore;
 use keyring_core::{Entry, Error as KeyringError};
 
 use crate::secret::Secret;
+#[cfg(windows)]
+use crate::store::chunks;
 use crate::store::{SecretStore, StoreError, StoreKind};
 
 const DEADLINE: Duration = Duration::from_secs(5);
@@ -40,7 +42,7 @@ impl KeyringStore {
         &self.service
     }
 
-    fn call<T: Send + 'static>(
+    pub(super) fn call<T: Send + 'static>(
         &self,
         profile: &str,
         operation: impl FnOnce(&Entry) -> Result<T, KeyringError> + Send + 'static,
@@ -137,6 +139,34 @@ fn unavailable(err: KeyringError) -> StoreError {
     StoreError::Unavailable(reason)
 }
 
+/// One entry per record; on Windows, whose entries are small, a long record
+/// spans several (chunks.rs).
+impl KeyringStore {
+    fn read_record(&self, profile: &str) -> Result<Secret, KeyringError> {
+        #[cfg(windows)]
+        return chunks::load(self, profile);
+        #[cfg(not(windows))]
+        self.call(profile, |entry| entry.get_password().map(Secret::new))
+    }
+
+    fn write_record(&self, profile: &str, record: &Secret) -> Result<(), KeyringError> {
+        #[cfg(windows)]
+        return chunks::save(self, profile, record, chunks::WINDOWS_ENTRY_UNITS);
+        #[cfg(not(windows))]
+        {
+            let record = record.clone();
+            self.call(profile, move |entry| entry.set_password(record.expose()))
+        }
+    }
+
+    fn remove_record(&self, profile: &str) -> Result<(), KeyringError> {
+        #[cfg(windows)]
+        return chunks::delete(self, profile);
+        #[cfg(not(windows))]
+        self.call(profile, |entry| entry.delete_credential())
+    }
+}
+
 impl SecretStore for KeyringStore {
     fn kind(&self) -> StoreKind {
         StoreKind::Keyring
@@ -147,9 +177,10 @@ impl SecretStore for KeyringStore {
             profile: profile.to_string(),
             reason: reason.to_string(),
         };
-        match self.call(profile, |entry| entry.get_password()) {
-            Ok(record) => Ok(Some(Secret::new(record))),
+        match self.read_record(profile) {
+            Ok(record) => Ok(Some(record)),
             Err(KeyringError::NoEntry) => Ok(None),
+            Err(KeyringError::BadStoreFormat(reason)) => Err(damaged(&reason)),
             // The keyring works; the record in it does not (exit 1, not 6).
             Err(KeyringError::BadEncoding(_)) => Err(damaged("the stored secret is not UTF-8")),
             Err(KeyringError::BadDataFormat(..)) => Err(damaged("the stored secret is malformed")),
@@ -158,13 +189,16 @@ impl SecretStore for KeyringStore {
     }
 
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
-        let record = record.clone();
-        self.call(profile, move |entry| entry.set_password(record.expose()))
-            .map_err(unavailable)
+        self.write_record(profile, record).map_err(|err| match err {
+            KeyringError::TooLong(_, limit) => StoreError::TooLong {
+                limit: format!("it holds at most {limit} characters"),
+            },
+            other => unavailable(other),
+        })
     }
 
     fn delete(&self, profile: &str) -> Result<(), StoreError> {
-        match self.call(profile, |entry| entry.delete_credential()) {
+        match self.remove_record(profile) {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
             Err(err) => Err(unavailable(err)),
         }

@@ -1,6 +1,8 @@
 //! Where secrets live: the OS keyring (default) or a 0600 file. One record per
 //! profile holds every secret of its credential, so they change together.
 
+#[cfg(any(windows, test))]
+pub mod chunks;
 pub mod file;
 pub mod keyring;
 
@@ -40,6 +42,9 @@ pub enum StoreError {
     #[cfg(unix)]
     #[error("{path} is readable by other users (mode {mode:o})")]
     Permissions { path: PathBuf, mode: u32 },
+    /// The keyring said how long a secret may be; `limit` quotes it.
+    #[error("the credential is too long for the OS keyring: {limit}")]
+    TooLong { limit: String },
     #[error("the stored credential for '{profile}' is damaged: {reason}")]
     Corrupt { profile: String, reason: String },
     #[error("{path} is not valid: {reason}")]
@@ -72,6 +77,9 @@ impl Classify for StoreError {
                 Some(format!("run 'crmauth logout -p {profile}' and log in again"))
             }
             Self::CorruptFile { path, .. } => Some(format!("fix or remove {}", path.display())),
+            Self::TooLong { .. } => Some(
+                "use '--store file' (or CRMAUTH_STORE=file), which has no such limit".to_string(),
+            ),
             Self::Io { .. } => None,
         }
     }
