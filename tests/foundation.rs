@@ -380,19 +380,15 @@ fn every_spelling_of_a_config_dir_finds_the_same_keyring_entry() {
         .expect("a name")
         .to_string_lossy()
         .into_owned();
-    let mut spellings = vec![
+    let link = dir.with_file_name(format!("{name}-link"));
+    let spellings: Vec<String> = [
         format!("{}/", dir.display()),
         format!("{}/../{name}", dir.display()),
         format!("{}/./", dir.display()),
-    ];
-    // Wine's directory symlinks are a no-op, and making one on Windows needs a
-    // privilege: a symlinked spelling is checked on Unix only.
-    #[cfg(unix)]
-    {
-        let link = dir.with_file_name(format!("{name}-link"));
-        std::os::unix::fs::symlink(&dir, &link).expect("symlink");
-        spellings.push(link.display().to_string());
-    }
+    ]
+    .into_iter()
+    .chain(symlink(&dir, &link).then(|| link.display().to_string()))
+    .collect();
     for spelling in &spellings {
         env.run(&["token"])
             .env("CRMAUTH_CONFIG_DIR", spelling)
@@ -422,8 +418,20 @@ fn every_spelling_of_a_config_dir_finds_the_same_keyring_entry() {
             "the secret stayed in the keyring"
         );
     }
-    #[cfg(unix)]
-    let _ = std::fs::remove_file(dir.with_file_name(format!("{name}-link")));
+    let _ = std::fs::remove_file(&link);
+}
+
+/// Makes `link` point to `dir`, on Unix. Not on Windows: there a symlink
+/// needs a privilege, and Wine's directory symlinks are a no-op.
+#[cfg(unix)]
+fn symlink(dir: &std::path::Path, link: &std::path::Path) -> bool {
+    std::os::unix::fs::symlink(dir, link).expect("symlink");
+    true
+}
+
+#[cfg(not(unix))]
+fn symlink(_dir: &std::path::Path, _link: &std::path::Path) -> bool {
+    false
 }
 
 #[test]
