@@ -460,6 +460,7 @@ fn the_keyring_entry_is_visible_to_secret_tool() {
 }
 
 #[test]
+#[cfg(target_os = "linux")] // the Secret Service is reached over D-Bus
 fn without_a_session_bus_the_keyring_fails_fast_with_exit_6() {
     let env = with_key(Store::Keyring);
     // The profile exists; its secret is in a keyring that is now unreachable.
