@@ -122,7 +122,8 @@ fn killed_holder(lock: &Path) {
         holder.stdout.take().expect("stdout"),
     ));
     assert!(
-        lines.any(|line| line.expect("holder output") == "locked"),
+        // libtest may print "test lock_holder_child ... " on the same line.
+        lines.any(|line| line.expect("holder output").ends_with(HOLDING)),
         "the holder did not take the lock"
     );
     holder.kill().expect("kill holder");
@@ -131,6 +132,7 @@ fn killed_holder(lock: &Path) {
 }
 
 const HOLD_LOCK: &str = "CRMAUTH_TEST_HOLD_LOCK";
+const HOLDING: &str = "holder: locked";
 
 /// Not a test: the lock holder that `killed_holder` starts and kills. Does
 /// nothing unless CRMAUTH_TEST_HOLD_LOCK names a lock file.
@@ -146,7 +148,7 @@ fn lock_holder_child() {
         .open(path)
         .expect("open lock");
     file.lock().expect("lock");
-    println!("locked");
+    println!("{HOLDING}");
     std::thread::sleep(Duration::from_secs(60));
 }
 
