@@ -123,11 +123,10 @@ fn a_hanging_server_times_out_after_timeout() {
         .code(5)
         .stderr_has("timed out after 1 s")
         .stderr_lines_at_most(2);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    // Far below the 30 s default either way; Wine adds a second or two of
+    // process start-up on a busy machine.
+    let bound = Duration::from_secs(if cfg!(windows) { 6 } else { 3 });
+    assert!(started.elapsed() < bound, "{:?}", started.elapsed());
     unchanged(&env, &stored);
     let env = Env::new(Store::File);
     server.hang(GENERATE_PATH);
