@@ -139,6 +139,25 @@ pub fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
 mod tests {
     use super::*;
 
+    /// Windows refuses to replace a file another process has open; a reader
+    /// (`crmauth token` reading profiles.json) holds it only for a moment, and
+    /// the write waits for it. On Unix the rename never minds readers.
+    #[test]
+    fn a_replace_waits_for_a_reader_that_holds_the_file() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("profiles.json");
+        write_atomic(&path, b"old")?;
+        let reader = File::open(&path)?;
+        let release = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(300));
+            drop(reader);
+        });
+        write_atomic(&path, b"new")?;
+        let _ = release.join();
+        assert_eq!(fs::read(&path)?, b"new");
+        Ok(())
+    }
+
     #[test]
     fn a_dir_that_does_not_exist_yet_has_one_spelling_too() -> io::Result<()> {
         let base = tempfile::tempdir()?;
