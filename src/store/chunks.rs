@@ -135,7 +135,7 @@ pub fn save(
     } else {
         if pieces.len() > MAX_PARTS {
             return Err(KeyringError::TooLong(
-                "record".to_string(),
+                "record in UTF-16 code units".to_string(),
                 u32::try_from(MAX_PARTS * units_per_entry).unwrap_or(u32::MAX),
             ));
         }

@@ -190,9 +190,9 @@ impl SecretStore for KeyringStore {
 
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
         self.write_record(profile, record).map_err(|err| match err {
-            KeyringError::TooLong(_, limit) => StoreError::TooLong {
-                limit: format!("it holds at most {limit} characters"),
-            },
+            // keyring-core's number is bytes on Windows (2,560) and
+            // characters elsewhere: name what it counts, not a unit.
+            KeyringError::TooLong(what, limit) => StoreError::TooLong { what, limit },
             other => unavailable(other),
         })
     }

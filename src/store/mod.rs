@@ -42,9 +42,10 @@ pub enum StoreError {
     #[cfg(unix)]
     #[error("{path} is readable by other users (mode {mode:o})")]
     Permissions { path: PathBuf, mode: u32 },
-    /// The keyring said how long a secret may be; `limit` quotes it.
-    #[error("the credential is too long for the OS keyring: {limit}")]
-    TooLong { limit: String },
+    /// The keyring's own limit, in its own unit (Windows counts the bytes
+    /// of one entry, chunks.rs the UTF-16 code units of a whole record).
+    #[error("the credential is too long for the OS keyring: the limit of its {what} is {limit}")]
+    TooLong { what: String, limit: u32 },
     #[error("the stored credential for '{profile}' is damaged: {reason}")]
     Corrupt { profile: String, reason: String },
     #[error("{path} is not valid: {reason}")]
