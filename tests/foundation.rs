@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use support::crmauth::{Env, Store, stores};
 
 const KEY: &str = "vk_live_0123456789abcdef";
@@ -462,6 +460,7 @@ fn the_keyring_entry_is_visible_to_secret_tool() {
 #[test]
 #[cfg(target_os = "linux")] // the Secret Service is reached over D-Bus
 fn without_a_session_bus_the_keyring_fails_fast_with_exit_6() {
+    use std::time::{Duration, Instant};
     let env = with_key(Store::Keyring);
     // The profile exists; its secret is in a keyring that is now unreachable.
     let started = Instant::now();
