@@ -188,6 +188,9 @@ const MAIN_AFTER_LONG_HELP: &str = concat!(
 #[derive(Debug, Parser)]
 #[command(
     name = "crmauth",
+    // Not argv[0]: on Windows that is `crmauth.exe`, and usage lines and hints
+    // name the command people type.
+    bin_name = "crmauth",
     version,
     about = "Obtain, refresh, store and hand out API credentials for Virtuous, Virto Commerce and Vertical CRM",
     long_about = "Obtain, refresh, store and hand out API credentials for Virtuous CRM, Virto \

@@ -155,8 +155,9 @@ impl Context {
     pub fn notice_file_store(&self) {
         if self.store_kind == StoreKind::File {
             self.note(format!(
-                "note: secret written to {} (plain file, mode 0600; --store keyring keeps it in the OS keyring)",
-                FileStore::new(&self.config_dir).path().display()
+                "note: secret written to {} ({}; --store keyring keeps it in the OS keyring)",
+                FileStore::new(&self.config_dir).path().display(),
+                crate::store::file::PROTECTION
             ));
         }
     }

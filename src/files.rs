@@ -3,6 +3,13 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tempfile::NamedTempFile;
+
+/// How long a replace waits for other processes to close the file (Windows).
+const REPLACE_PATIENCE: Duration = Duration::from_secs(5);
 
 use crate::error::{Classify, Exit};
 
@@ -18,12 +25,39 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .tempfile_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
+    replace_with(temp, path)?;
     if let Ok(dir) = File::open(dir) {
         // Makes the rename itself durable; not all platforms can fsync a dir.
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Renames `temp` over `path`. Windows refuses to replace a file that another
+/// process has open (a concurrent `crmauth token` reading profiles.json), with
+/// "access denied" or a sharing violation, for as long as that reader holds
+/// it, which is a moment: so on Windows the rename is retried for a while.
+fn replace_with(mut temp: NamedTempFile, path: &Path) -> io::Result<()> {
+    let deadline = Instant::now() + REPLACE_PATIENCE;
+    loop {
+        match temp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(failed)
+                if is_held_by_another_process(&failed.error) && Instant::now() < deadline =>
+            {
+                temp = failed.file;
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(failed) => return Err(failed.error),
+        }
+    }
+}
+
+/// ERROR_ACCESS_DENIED (5), ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION
+/// (33): what MoveFileEx says while the target is open elsewhere. Never on Unix,
+/// where a rename replaces an open file.
+fn is_held_by_another_process(err: &io::Error) -> bool {
+    cfg!(windows) && matches!(err.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Creates the config dir (and parents) readable only by the user.
@@ -152,7 +186,10 @@ pub fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
     let mut existing = absolute.as_path();
     let mut rest = Vec::new();
     let mut resolved = loop {
-        match existing.canonicalize() {
+        // dunce: on Windows a plain `C:\...` path, not the verbatim
+        // `\\?\C:\...` that std's canonicalize returns, which people do not
+        // recognise in messages and which names the keyring service.
+        match dunce::canonicalize(existing) {
             Ok(resolved) => break resolved,
             Err(_) => match (existing.parent(), existing.components().next_back()) {
                 (Some(parent), Some(last)) => {
@@ -179,10 +216,31 @@ pub fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
 mod tests {
     use super::*;
 
+    /// Windows refuses to replace a file another process has open; a reader
+    /// (`crmauth token` reading profiles.json) holds it only for a moment, and
+    /// the write waits for it. On Unix the rename never minds readers.
+    #[test]
+    fn a_replace_waits_for_a_reader_that_holds_the_file() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("profiles.json");
+        write_atomic(&path, b"old")?;
+        let reader = File::open(&path)?;
+        let release = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(300));
+            drop(reader);
+        });
+        write_atomic(&path, b"new")?;
+        let _ = release.join();
+        assert_eq!(fs::read(&path)?, b"new");
+        Ok(())
+    }
+
     #[test]
     fn a_dir_that_does_not_exist_yet_has_one_spelling_too() -> io::Result<()> {
         let base = tempfile::tempdir()?;
-        let real = base.path().canonicalize()?;
+        let real = dunce::canonicalize(base.path())?;
+        // Windows: never the verbatim `\\?\C:\...` spelling.
+        assert!(!real.to_string_lossy().starts_with(r"\\?\"), "{real:?}");
         let expected = real.join("new").join("dir");
         for spelling in [
             "new/dir",

@@ -491,8 +491,7 @@ impl Http {
                     Some(inner) => (format!("TLS error: {inner}"), TLS),
                     None => ("TLS error".to_string(), TLS),
                 },
-                // getaddrinfo failures come back uncategorized.
-                _ if err.to_string().contains("lookup address") => {
+                _ if is_name_resolution_failure(&err) => {
                     ("host not found".to_string(), HOST_NOT_FOUND)
                 }
                 kind => (format!("network error ({kind})"), check_url),
@@ -524,6 +523,19 @@ impl Http {
             hint,
         }
     }
+}
+
+/// A failed DNS lookup: std reports getaddrinfo failures uncategorized
+/// ("failed to lookup address information") on Unix, and the raw Winsock
+/// error on Windows (WSAHOST_NOT_FOUND 11001, WSATRY_AGAIN 11002,
+/// WSANO_RECOVERY 11003, WSANO_DATA 11004).
+fn is_name_resolution_failure(err: &std::io::Error) -> bool {
+    const WINSOCK_LOOKUP_ERRORS: std::ops::RangeInclusive<i32> = 11001..=11004;
+    err.to_string().contains("lookup address")
+        || (cfg!(windows)
+            && err
+                .raw_os_error()
+                .is_some_and(|code| WINSOCK_LOOKUP_ERRORS.contains(&code)))
 }
 
 /// Whether a proxy variable that ureq reads is set.

@@ -75,6 +75,7 @@ fn bad_urls_are_refused_before_sending() {
 }
 
 #[test]
+#[cfg(unix)] // reaches the fake at [::ffff:127.0.0.1]: Windows sockets are IPv6-only by default
 fn plain_http_to_another_host_needs_allow_http_which_is_remembered() {
     let env = Env::new(Store::File);
     env.secret("http-pw-2");

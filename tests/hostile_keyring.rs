@@ -3,6 +3,7 @@
 //! and suggests `--store file`. (No session bus at all: tests/foundation.rs.)
 //! The locked and frozen rows run a nested private Secret Service
 //! (scripts/with-keyring) so the shared one of scripts/test stays healthy.
+#![cfg(target_os = "linux")] // D-Bus and the Secret Service are Linux's
 
 mod support;
 

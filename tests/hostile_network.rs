@@ -123,11 +123,10 @@ fn a_hanging_server_times_out_after_timeout() {
         .code(5)
         .stderr_has("timed out after 1 s")
         .stderr_lines_at_most(2);
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
+    // Far below the 30 s default either way; Wine adds a second or two of
+    // process start-up on a busy machine.
+    let bound = Duration::from_secs(if cfg!(windows) { 6 } else { 3 });
+    assert!(started.elapsed() < bound, "{:?}", started.elapsed());
     unchanged(&env, &stored);
     let env = Env::new(Store::File);
     server.hang(GENERATE_PATH);
@@ -211,11 +210,14 @@ fn an_answer_over_1_mib_is_refused() {
 
 #[test]
 fn a_gzip_bomb_is_refused_without_inflating_it() {
-    let bomb = std::process::Command::new("sh")
-        .args(["-c", "head -c 64000000 /dev/zero | gzip -9"])
-        .output()
-        .expect("gzip")
-        .stdout;
+    let bomb = {
+        use std::io::Write as _;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        for _ in 0..64 {
+            gzip.write_all(&[0; 1_000_000]).expect("gzip");
+        }
+        gzip.finish().expect("gzip")
+    };
     assert!(bomb.len() < 200_000, "{}", bomb.len());
     let answer = FakeResponse::raw(200, "text/plain", bomb).with_header("Content-Encoding", "gzip");
     let server = vertical();
@@ -370,6 +372,7 @@ fn https_proxy_is_honoured_and_no_proxy_bypasses_it() {
 
 /// A throwaway CA and a leaf for 127.0.0.1/localhost signed by it, made
 /// with the openssl CLI; returns (ca.pem, leaf.pem, leaf.key).
+#[cfg(unix)]
 fn make_certs(dir: &std::path::Path) -> (std::path::PathBuf, Vec<u8>, Vec<u8>) {
     let script = r#"set -e
         ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
@@ -388,6 +391,7 @@ fn make_certs(dir: &std::path::Path) -> (std::path::PathBuf, Vec<u8>, Vec<u8>) {
     (dir.join("ca.pem"), read("leaf.pem"), read("leaf.key"))
 }
 
+#[cfg(unix)]
 /// An HTTPS front for `upstream` (plain HTTP): terminates TLS with the given
 /// leaf and forwards each request, one per connection.
 fn tls_front(upstream: std::net::SocketAddr, cert: &[u8], key: &[u8]) -> String {
@@ -442,6 +446,7 @@ fn tls_front(upstream: std::net::SocketAddr, cert: &[u8], key: &[u8]) -> String 
 }
 
 #[test]
+#[cfg(unix)] // makes its certificates with the openssl CLI
 fn tls_self_signed_fails_clearly_and_cacert_makes_it_work() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (ca, cert, key) = make_certs(dir.path());

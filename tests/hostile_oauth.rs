@@ -216,8 +216,10 @@ fn a_hanging_server_times_out_on_every_call() {
             5,
             "timed out after 1 s",
         );
+        // Far below the 30 s default; Wine adds process start-up time.
+        let bound = Duration::from_secs(if cfg!(windows) { 8 } else { 4 });
         assert!(
-            started.elapsed() < Duration::from_secs(4),
+            started.elapsed() < bound,
             "{call:?} took {:?}",
             started.elapsed()
         );

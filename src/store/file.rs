@@ -16,6 +16,16 @@ use crate::secret::Secret;
 use crate::store::{SecretStore, StoreError, StoreKind};
 
 pub const CREDENTIALS_FILE: &str = "credentials.json";
+
+/// Who can read credentials.json, as the file store notice says it. Unix: the
+/// mode, set at creation and checked on every read. Windows has no modes, and
+/// crmauth neither sets nor checks an ACL there: the file inherits the config
+/// dir's, which in the user's profile (%APPDATA%) grants the user, SYSTEM and
+/// Administrators.
+#[cfg(unix)]
+pub const PROTECTION: &str = "plain file, mode 0600";
+#[cfg(not(unix))]
+pub const PROTECTION: &str = "plain file, readable by whoever the config dir's ACL allows: in %APPDATA%, you, SYSTEM and Administrators";
 const LOCK_FILE: &str = "credentials.lock";
 
 #[derive(Default, Serialize, Deserialize)]

@@ -42,6 +42,10 @@ enum Failure {
     Denied(String),
     /// The keyring works; the record in it does not (exit 1, not 6).
     Corrupt(&'static str),
+    /// The record is longer than the keyring takes: what is counted, and
+    /// the limit.
+    #[cfg_attr(target_os = "linux", allow(dead_code))]
+    TooLong(String, u32),
 }
 
 impl KeyringStore {
@@ -162,6 +166,7 @@ fn into_store_error(profile: &str, failure: Failure) -> StoreError {
         Failure::Unavailable(reason) => StoreError::Unavailable(reason),
         Failure::Denied(reason) => StoreError::Denied(reason),
         Failure::Corrupt(reason) => damaged(profile, reason),
+        Failure::TooLong(what, limit) => StoreError::TooLong { what, limit },
     }
 }
 
@@ -247,11 +252,14 @@ mod platform {
 
     use std::sync::Arc;
 
+    #[cfg(not(windows))]
+    use keyring_core::Entry;
+    use keyring_core::Error as KeyringError;
     use keyring_core::api::CredentialStore;
-    use keyring_core::{Entry, Error as KeyringError};
 
     use super::Failure;
 
+    #[cfg(not(windows))]
     fn entry(service: &str, account: &str) -> Result<Entry, Failure> {
         open_platform_store()
             .and_then(|store| store.build(service, account, None))
@@ -268,6 +276,9 @@ mod platform {
                 Failure::Unavailable(inner.to_string())
             }
             KeyringError::NotSupportedByStore(reason) => Failure::Unavailable(reason),
+            // keyring-core's number is bytes on Windows and characters
+            // elsewhere: name what it counts, not a unit.
+            KeyringError::TooLong(what, limit) => Failure::TooLong(what, limit),
             KeyringError::Ambiguous(items) => Failure::Unavailable(format!(
                 "{} keyring entries match; remove the extras",
                 items.len()
@@ -276,6 +287,7 @@ mod platform {
         }
     }
 
+    #[cfg(not(windows))]
     pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
         match entry(service, account)?.get_secret() {
             Ok(record) => Ok(Some(record)),
@@ -284,12 +296,77 @@ mod platform {
         }
     }
 
+    #[cfg(not(windows))]
     pub fn save(service: &str, account: &str, _label: &str, secret: &[u8]) -> Result<(), Failure> {
         entry(service, account)?.set_secret(secret).map_err(failure)
     }
 
+    #[cfg(not(windows))]
     pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
         match entry(service, account)?.delete_credential() {
+            Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+            Err(err) => Err(failure(err)),
+        }
+    }
+
+    /// Credential Manager entries are small (2,560 bytes): a record may span
+    /// several (chunks.rs).
+    #[cfg(windows)]
+    struct ServiceEntries<'a> {
+        service: &'a str,
+    }
+
+    #[cfg(windows)]
+    impl crate::store::chunks::Entries for ServiceEntries<'_> {
+        fn get(&self, account: &str) -> Result<crate::secret::Secret, KeyringError> {
+            open_platform_store()?
+                .build(self.service, account, None)?
+                .get_password()
+                .map(crate::secret::Secret::new)
+        }
+
+        fn set(&self, account: &str, value: &crate::secret::Secret) -> Result<(), KeyringError> {
+            open_platform_store()?
+                .build(self.service, account, None)?
+                .set_password(value.expose())
+        }
+
+        fn delete(&self, account: &str) -> Result<(), KeyringError> {
+            open_platform_store()?
+                .build(self.service, account, None)?
+                .delete_credential()
+        }
+    }
+
+    #[cfg(windows)]
+    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+        use crate::store::chunks;
+        match chunks::load(&ServiceEntries { service }, account) {
+            Ok(record) => Ok(Some(record.expose().as_bytes().to_vec())),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(err) => Err(failure(err)),
+        }
+    }
+
+    #[cfg(windows)]
+    pub fn save(service: &str, account: &str, _label: &str, secret: &[u8]) -> Result<(), Failure> {
+        use crate::store::chunks;
+        let text = std::str::from_utf8(secret)
+            .map_err(|_| Failure::Corrupt("the record to store is not UTF-8"))?;
+        let record = crate::secret::Secret::new(text);
+        chunks::save(
+            &ServiceEntries { service },
+            account,
+            &record,
+            chunks::WINDOWS_ENTRY_UNITS,
+        )
+        .map_err(failure)
+    }
+
+    #[cfg(windows)]
+    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+        use crate::store::chunks;
+        match chunks::delete(&ServiceEntries { service }, account) {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
             Err(err) => Err(failure(err)),
         }

@@ -2,6 +2,8 @@
 //! shared by machines. One record per profile holds every secret of its
 //! credential, so they change together.
 
+#[cfg(any(windows, test))]
+pub mod chunks;
 pub mod file;
 pub mod keyring;
 #[cfg(target_os = "linux")]
@@ -60,8 +62,14 @@ pub enum StoreError {
     Missing { profile: String },
     #[error("{0}")]
     BadSetting(String),
+    /// Only Unix has modes to check (see `file::check_private`).
+    #[cfg(unix)]
     #[error("{path} is readable by other users (mode {mode:o})")]
     Permissions { path: PathBuf, mode: u32 },
+    /// The keyring's own limit, in its own unit (Windows counts the bytes
+    /// of one entry, chunks.rs the UTF-16 code units of a whole record).
+    #[error("the credential is too long for the OS keyring: the limit of its {what} is {limit}")]
+    TooLong { what: String, limit: u32 },
     #[error("the stored credential for '{profile}' is damaged: {reason}")]
     Corrupt { profile: String, reason: String },
     #[error("{path} is not valid: {reason}")]
@@ -102,11 +110,15 @@ impl Classify for StoreError {
                 "unlock the keyring (open the KeePassXC database) and try again; or run 'crmauth logout -p {profile} --force' to forget the profile"
             )),
             Self::BadSetting(_) => None,
+            #[cfg(unix)]
             Self::Permissions { path, .. } => Some(format!("run 'chmod 600 {}'", path.display())),
             Self::Corrupt { profile, .. } => {
                 Some(format!("run 'crmauth logout -p {profile}' and log in again"))
             }
             Self::CorruptFile { path, .. } => Some(format!("fix or remove {}", path.display())),
+            Self::TooLong { .. } => Some(
+                "use '--store file' (or CRMAUTH_STORE=file), which has no such limit".to_string(),
+            ),
             Self::Io { .. } => None,
             Self::Untrusted(err) => err.hint(),
             Self::Vault(err) => err.hint(),

@@ -112,6 +112,7 @@ struct State {
     rotate: bool,
     require_client: bool,
     invalid_client_status: u16,
+    realistic_sizes: bool,
 }
 
 /// The fake Virto server. Derefs to [`FakeServer`] for `url()`,
@@ -152,6 +153,7 @@ impl FakeVirto {
             rotate: true,
             require_client: false,
             invalid_client_status: 401,
+            realistic_sizes: false,
         }));
         let handler_state = Arc::clone(&state);
         let server = FakeServer::start_fn(move |req| handle(&handler_state, req));
@@ -258,6 +260,13 @@ impl FakeVirto {
     }
 
     /// `false`: refresh answers return the same refresh token, still valid.
+    /// Tokens as long as a real Virto platform's: an access JWT with an RS256
+    /// signature and the user's permissions (about 3 KiB), and a refresh
+    /// token that is a JWE, as OpenIddict issues them (about 2.5 KiB).
+    pub fn set_realistic_sizes(&self, realistic: bool) {
+        self.state().realistic_sizes = realistic;
+    }
+
     pub fn set_rotate_refresh_tokens(&self, rotate: bool) {
         self.state().rotate = rotate;
     }
@@ -599,6 +608,8 @@ fn issue(st: &mut State, grant: Grant, keep_refresh: Option<String>) -> FakeResp
         .map(|e| now + i64::try_from(e).unwrap_or(i64::MAX / 4));
     let access = if st.opaque {
         random_token(86)
+    } else if st.realistic_sizes {
+        realistic_jwt(&grant, now, expires_at)
     } else {
         jwt(&grant, now, expires_at)
     };
@@ -618,7 +629,11 @@ fn issue(st: &mut State, grant: Grant, keep_refresh: Option<String>) -> FakeResp
     } else if let Some(existing) = keep_refresh {
         Some(existing)
     } else {
-        let refresh = random_token(86);
+        let refresh = if st.realistic_sizes {
+            jwe()
+        } else {
+            random_token(86)
+        };
         st.refresh.insert(
             refresh.clone(),
             Token {
@@ -674,6 +689,44 @@ fn jwt(grant: &Grant, now: i64, expires_at: Option<i64>) -> String {
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(payload.to_string()),
         URL_SAFE_NO_PAD.encode("sig"),
+    )
+}
+
+/// A JWT like the platform's: `jwt`'s claims plus the user's permissions,
+/// and a 2048-bit RS256 signature (256 bytes).
+fn realistic_jwt(grant: &Grant, now: i64, expires_at: Option<i64>) -> String {
+    let plain = jwt(grant, now, expires_at);
+    let mut parts = plain.split('.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return plain;
+    };
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap_or_default())
+            .unwrap_or_default();
+    claims["permission"] = json!(
+        (0..80)
+            .map(|i| format!("platform:security:permission{i:02}:read"))
+            .collect::<Vec<_>>()
+    );
+    format!(
+        "{header}.{}.{}",
+        URL_SAFE_NO_PAD.encode(claims.to_string()),
+        random_token(342),
+    )
+}
+
+/// A compact JWE (RSA-OAEP key, A256CBC-HS512), as OpenIddict encrypts its
+/// refresh tokens: header, 256-byte wrapped key, IV, ciphertext, tag.
+fn jwe() -> String {
+    let header =
+        json!({"alg": "RSA-OAEP", "enc": "A256CBC-HS512", "kid": "FAKEENC", "typ": "oi_reft+jwt"});
+    format!(
+        "{}.{}.{}.{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        random_token(342),
+        random_token(22),
+        random_token(1900),
+        random_token(43),
     )
 }
 
