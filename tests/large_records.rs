@@ -100,7 +100,9 @@ fn a_3000_character_api_key_works_on_every_store() {
         let env = Env::new(store);
         let key = long_key(3000);
         env.secret(&key);
-        env.run(&["apikey", "set", "--key-stdin"]).stdin(&key).ok();
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+            .stdin(&key)
+            .ok();
         env.run(&["token"])
             .reveals()
             .ok()
@@ -118,19 +120,23 @@ fn an_8_kib_record_is_replaced_by_a_short_one_and_removed_whole() {
         let env = Env::new(store);
         let (long, short) = (long_key(8 * 1024), "short-key-after-a-long-one".to_string());
         env.secret(&long).secret(&short);
-        env.run(&["apikey", "set", "--key-stdin"]).stdin(&long).ok();
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+            .stdin(&long)
+            .ok();
         env.run(&["token"])
             .reveals()
             .ok()
             .stdout_is(&format!("{long}\n"));
-        env.run(&["apikey", "set", "--key-stdin"])
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
             .stdin(&short)
             .ok();
         env.run(&["token"])
             .reveals()
             .ok()
             .stdout_is(&format!("{short}\n"));
-        env.run(&["apikey", "set", "--key-stdin"]).stdin(&long).ok();
+        env.run(&["apikey", "set", "--provider", "virtuous", "--key-stdin"])
+            .stdin(&long)
+            .ok();
         env.run(&["logout"]).ok();
         env.run(&["token"]).code(3);
     }
