@@ -35,7 +35,6 @@ use crate::error::UsageError;
 use crate::http;
 use crate::provider::AUTHORIZATION;
 use crate::secret::Secret;
-use crate::session::Session;
 use crate::urls::{self, Globbing};
 use url::Url;
 
@@ -47,19 +46,8 @@ fn min_valid() -> Result<Duration> {
 
 pub fn run(ctx: &Context, args: CurlArgs) -> Result<ExitCode> {
     let curl = find_curl()?;
-    let profiles = ctx.profiles().load()?;
-    let name = ctx.profile_name(&profiles);
-    let store = ctx.store();
-    let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
-        ctx,
-        store.as_ref(),
-        min_valid()?,
-    )?;
-    crate::refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
-    let header = session.profile.provider.header(
-        session.credential.info.kind,
-        &session.credential.access_token,
-    );
+    let (session, header) = super::credential_for_use(ctx, min_valid()?)?;
+    let name = &session.name;
     if header.value.expose().contains(['\r', '\n']) {
         bail!("the credential of profile '{name}' contains a line break; log in again");
     }

@@ -16,8 +16,6 @@ use crate::child_env;
 use crate::cli::ExecArgs;
 use crate::context::Context;
 use crate::provider::AUTHORIZATION;
-use crate::refresh_warning;
-use crate::session::Session;
 
 /// What a shell exits with when it cannot find a command, or cannot run it.
 const NOT_FOUND: u8 = 127;
@@ -33,21 +31,8 @@ pub fn run(ctx: &Context, args: ExecArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(NOT_FOUND));
     };
 
-    let profiles = ctx.profiles().load()?;
-    let name = ctx.profile_name(&profiles);
-    let store = ctx.store();
-    let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
-        ctx,
-        store.as_ref(),
-        args.min_valid,
-    )?;
-    refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
-
+    let (session, header) = super::credential_for_use(ctx, args.min_valid)?;
     let credential = &session.credential;
-    let header = session
-        .profile
-        .provider
-        .header(credential.info.kind, &credential.access_token);
     let mut command = Command::new(&path);
     command
         .args(program_args)

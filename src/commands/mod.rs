@@ -14,11 +14,15 @@ mod token;
 mod whoami;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Result;
 
 use crate::cli::{ApikeyCommand, AuthtokenCommand, Cli, Command};
 use crate::context::Context;
+use crate::provider::Header;
+use crate::refresh_warning;
+use crate::session::Session;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     // Built per command: completions need no profile, store or config dir.
@@ -38,4 +42,25 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Profiles(args) => profiles::run(&ctx()?, args),
         Command::Completions(args) => completions::run(&args),
     }
+}
+
+/// What `token`, `curl` and `exec` hand out: the profile's credential,
+/// refreshed first when it expires within `min_valid`, and the header it is
+/// sent in. Warns (once a day) when its refresh token is about to die.
+fn credential_for_use(ctx: &Context, min_valid: Duration) -> Result<(Session, Header)> {
+    let profiles = ctx.profiles().load()?;
+    let name = ctx.profile_name(&profiles);
+    let store = ctx.store();
+    let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
+        ctx,
+        store.as_ref(),
+        min_valid,
+    )?;
+    refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
+    let credential = &session.credential;
+    let header = session
+        .profile
+        .provider
+        .header(credential.info.kind, &credential.access_token);
+    Ok((session, header))
 }

@@ -8,24 +8,10 @@ use anyhow::{Context as _, Result};
 use crate::cli::TokenArgs;
 use crate::context::Context;
 use crate::output::{self, TokenView};
-use crate::refresh_warning;
-use crate::session::Session;
 
 pub fn run(ctx: &Context, args: &TokenArgs) -> Result<ExitCode> {
-    let profiles = ctx.profiles().load()?;
-    let name = ctx.profile_name(&profiles);
-    let store = ctx.store();
-    let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
-        ctx,
-        store.as_ref(),
-        args.min_valid,
-    )?;
-    refresh_warning::warn_if_due(ctx, &session.name, &session.credential.info);
+    let (session, header) = super::credential_for_use(ctx, args.min_valid)?;
     let credential = &session.credential;
-    let header = session
-        .profile
-        .provider
-        .header(credential.info.kind, &credential.access_token);
     let text = output::render_token(
         &TokenView {
             profile: &session.name,
