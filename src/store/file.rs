@@ -150,7 +150,7 @@ impl FileStore {
 }
 
 #[cfg(unix)]
-fn check_private(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn check_private(path: &Path) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = fs::metadata(path)
         .map_err(|source| StoreError::Io {
@@ -171,7 +171,7 @@ fn check_private(path: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(not(unix))]
-fn check_private(_path: &Path) -> Result<(), StoreError> {
+pub(crate) fn check_private(_path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 

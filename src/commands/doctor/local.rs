@@ -1,7 +1,6 @@
 //! Checks of what is on this machine: the config dir, profiles.json, the
 //! secret store, and each profile's credential.
 
-use std::path::Path;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -11,11 +10,12 @@ use super::secret_service::{self, Collection, Finding};
 use crate::context::Context;
 use crate::credential::Credential;
 use crate::error::Classify;
+use crate::files;
 use crate::output;
 use crate::profile::ProfilesFile;
 use crate::refresh_warning;
 use crate::store::StoreKind;
-use crate::store::file::FileStore;
+use crate::store::file::{self, FileStore};
 
 /// As long as any keyring call may take (DESIGN: 5 s).
 const KEYRING_DEADLINE: Duration = Duration::from_secs(5);
@@ -42,43 +42,15 @@ pub fn config_dir(ctx: &Context) -> Check {
             format!("remove or rename {shown}, or pass another --config-dir"),
         );
     }
-    match ownership_problem(dir, &meta) {
-        Some((problem, fix)) => Check::fail(NAME, problem, fix),
-        None => Check::pass(NAME, format!("{shown} ({})", describe_mode(&meta))),
+    // The very check every command makes before it trusts the dir.
+    match files::check_trusted(dir) {
+        Err(untrusted) => Check::fail(NAME, untrusted.to_string(), hint_of(&untrusted)),
+        Ok(()) => Check::pass(NAME, format!("{shown} ({})", describe_mode(&meta))),
     }
 }
 
-/// Someone else owns `path`, or others may write to it.
-#[cfg(unix)]
-fn ownership_problem(path: &Path, meta: &std::fs::Metadata) -> Option<(String, String)> {
-    use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    let shown = path.display();
-    if meta.uid() != me {
-        return Some((
-            format!(
-                "{shown} belongs to uid {}, not to you (uid {me})",
-                meta.uid()
-            ),
-            format!("run 'sudo chown -R {me} {shown}', or use a config dir of your own"),
-        ));
-    }
-    if meta.mode() & 0o022 != 0 {
-        return Some((
-            format!(
-                "{shown} can be written by other users (mode {:o})",
-                meta.mode() & 0o777
-            ),
-            format!("run 'chmod go-w {shown}'"),
-        ));
-    }
-    None
-}
-
-#[cfg(not(unix))]
-fn ownership_problem(_: &Path, _: &std::fs::Metadata) -> Option<(String, String)> {
-    None
+fn hint_of(err: &impl Classify) -> String {
+    err.hint().unwrap_or_default()
 }
 
 #[cfg(unix)]
@@ -172,22 +144,16 @@ fn file_store(ctx: &Context) -> Check {
         Ok(meta) => meta,
         Err(_) => return Check::pass(NAME, format!("file {shown} (no secrets stored yet)")),
     };
-    if let Some((problem, fix)) = ownership_problem(&path, &meta) {
-        return Check::fail(NAME, problem, fix);
+    // What the file store itself checks before it reads the file.
+    if let Err(untrusted) = files::check_trusted(&path) {
+        return Check::fail(NAME, format!("file {untrusted}"), hint_of(&untrusted));
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let mode = meta.mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Check::fail(
-                NAME,
-                format!(
-                    "file {shown} is readable by other users (mode {mode:o}); crmauth refuses it"
-                ),
-                format!("run 'chmod 600 {shown}'"),
-            );
-        }
+    if let Err(err) = file::check_private(&path) {
+        return Check::fail(
+            NAME,
+            format!("file {err}; crmauth refuses it"),
+            hint_of(&err),
+        );
     }
     Check::pass(NAME, format!("file {shown} ({})", describe_mode(&meta)))
 }
