@@ -82,30 +82,14 @@ impl Session {
         let read_before = self.credential.info.obtained_at;
         let _lock = lock_profile(ctx, &self.name)?;
         let session = self.reload(ctx, store)?;
-        // Another process refreshed while this one waited: the server gives
-        // nothing fresher, so its token is used even when a --min-valid
-        // longer than the token's lifetime makes it "stale" (20 waiters must
-        // not each refresh in turn).
-        let refreshed_meanwhile = session.credential.info.obtained_at > read_before
-            && !session.credential.info.is_expired(Timestamp::now());
-        if refreshed_meanwhile
-            || session
-                .credential
-                .info
-                .is_fresh(Timestamp::now(), min_valid)
-        {
+        if session.needs_no_refresh(read_before, min_valid) {
             return Ok(session);
         }
-        // Another machine that refreshed while this one waited for the lease
-        // got what the server gives: refreshing again would gain nothing.
+        // The same question again once the machines sharing the store took
+        // their turns (vault): another one may have refreshed meanwhile.
         let read_before = session.credential.info.obtained_at;
         let (session, _lease) = session.lease(ctx, store)?;
-        if session.credential.info.obtained_at > read_before
-            || session
-                .credential
-                .info
-                .is_fresh(Timestamp::now(), min_valid)
-        {
+        if session.needs_no_refresh(read_before, min_valid) {
             return Ok(session);
         }
         match session.refresh_locked(ctx, store) {
@@ -119,6 +103,17 @@ impl Session {
             }
             Err(err) => Err(err),
         }
+    }
+
+    /// After waiting for the lock (or the lease): fresh enough, or refreshed
+    /// by another process while this one waited (`obtained_at` moved past
+    /// what it read first). The server gives nothing fresher then, so its
+    /// token is used even when a --min-valid longer than the token's
+    /// lifetime makes it "stale": 20 waiters must not each refresh in turn.
+    fn needs_no_refresh(&self, read_before: Timestamp, min_valid: Duration) -> bool {
+        let info = &self.credential.info;
+        let now = Timestamp::now();
+        info.is_fresh(now, min_valid) || (info.obtained_at > read_before && !info.is_expired(now))
     }
 
     /// Refreshes unconditionally (`crmauth refresh`), under the profile's lock.
@@ -143,9 +138,20 @@ impl Session {
     }
 
     /// Refreshes and stores the result, for a caller that already holds the
-    /// profile's lock (a revocation inside [`forget`]).
+    /// profile's lock (a revocation inside [`forget`]). Machines sharing the
+    /// store take their turns as for any refresh, so that a rotating refresh
+    /// token is never spent twice.
     pub fn refresh_holding_lock(&self, ctx: &Context, store: &dyn SecretStore) -> Result<Self> {
-        self.refresh_locked(ctx, store)
+        match store.refresh_lease(&self.name)? {
+            Some(lease) => {
+                let profiles = ctx.profiles().load()?;
+                let refreshed =
+                    Self::load(store, &profiles, &self.name)?.refresh_locked(ctx, store);
+                drop(lease);
+                refreshed
+            }
+            None => self.refresh_locked(ctx, store),
+        }
     }
 
     /// The profile and its credential as they are now. Called under the
