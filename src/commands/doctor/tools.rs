@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::check::Check;
 use crate::commands::curl::find_curl;
 use crate::profile::ProfilesFile;
+use crate::urls;
 
 /// `-H @file` (how `crmauth curl` hands curl the header) came in curl 7.55.0.
 const MIN_CURL: (u32, u32) = (7, 55);
@@ -147,8 +148,10 @@ pub fn proxies(profiles: Option<&ProfilesFile>) -> Check {
         detail.push_str(&format!(", {} = {}", no_proxy.0, no_proxy.1));
     }
     for (name, profile) in profiles.map(|file| &file.profiles).into_iter().flatten() {
+        // The same test crmauth's own requests make (http.rs).
+        let loopback = url::Url::parse(&profile.url).is_ok_and(|url| urls::is_loopback(&url));
         let route = match profile.url.parse::<ureq::http::Uri>() {
-            Ok(uri) if is_loopback(uri.host().unwrap_or_default()) => "direct (loopback)",
+            Ok(_) if loopback => "direct (loopback)",
             Ok(uri) if proxy.is_no_proxy(&uri) => "direct (NO_PROXY)",
             Ok(_) => "through the proxy",
             Err(_) => "unknown (URL does not parse)",
@@ -156,14 +159,6 @@ pub fn proxies(profiles: Option<&ProfilesFile>) -> Check {
         detail.push_str(&format!("; {name}: {route}"));
     }
     Check::pass(NAME, detail)
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
