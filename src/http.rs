@@ -115,6 +115,8 @@ pub struct Answer {
     pub retry_after: Option<String>,
     /// `X-RateLimit-Reset`: when the rate limit resets, in Unix seconds (Virtuous).
     pub rate_limit_reset: Option<String>,
+    /// `Date`: the server's clock (`doctor --online` compares it with ours).
+    pub date: Option<String>,
     /// Wiped when dropped: it may hold tokens.
     pub body: Zeroizing<Vec<u8>>,
 }
@@ -337,33 +339,6 @@ impl Http {
             .map_err(|failure| self.describe_failure(failure, method, shown_url))
     }
 
-    /// `GET url` without credentials, for `doctor --online`: the status and
-    /// the `Date` header, the body read and dropped.
-    pub fn server_date(&self, url: &str) -> Result<(u16, Option<String>), HttpError> {
-        let started = Instant::now();
-        let result = self.agent.get(url).call().map(|mut response| {
-            let date = response
-                .headers()
-                .get("date")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_string);
-            let _ = response
-                .body_mut()
-                .with_config()
-                .limit(MAX_ANSWER_BYTES)
-                .read_to_vec();
-            (response.status().as_u16(), date)
-        });
-        if self.settings.verbose {
-            let elapsed = started.elapsed().as_millis();
-            match &result {
-                Ok((status, _)) => eprintln!("crmauth: GET {url} -> {status} ({elapsed} ms)"),
-                Err(_) => eprintln!("crmauth: GET {url} -> failed ({elapsed} ms)"),
-            }
-        }
-        result.map_err(|failure| self.describe_failure(failure, "GET", url.to_string()))
-    }
-
     /// The answer, and `X-RateLimit-Remaining` (only logged).
     fn execute(
         &self,
@@ -417,6 +392,7 @@ impl Http {
         let content_type = header("content-type");
         let retry_after = header("retry-after");
         let rate_limit_reset = header("x-ratelimit-reset");
+        let date = header("date");
         // Digits only: the log line must not carry anything else a server sends.
         let rate_limit_remaining = header("x-ratelimit-remaining")
             .map(|text| text.trim().to_string())
@@ -434,6 +410,7 @@ impl Http {
                 content_type,
                 retry_after,
                 rate_limit_reset,
+                date,
                 body: Zeroizing::new(body),
             },
             rate_limit_remaining,

@@ -409,6 +409,7 @@ mod tests {
             content_type: content_type.map(str::to_string),
             retry_after: None,
             rate_limit_reset: None,
+            date: None,
             body: body.as_bytes().to_vec().into(),
         }
     }

@@ -358,6 +358,7 @@ mod tests {
             content_type: Some("text/plain;charset=UTF-8".into()),
             retry_after: None,
             rate_limit_reset: None,
+            date: None,
             body: body.as_bytes().to_vec().into(),
         }
     }

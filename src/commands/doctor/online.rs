@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use super::check::Check;
 use crate::context::Context;
 use crate::error::Classify;
+use crate::http::Request;
 use crate::profile::ProfilesFile;
 
 /// More than this between the server's `Date` and the local clock breaks
@@ -28,7 +29,10 @@ pub fn servers(ctx: &Context, file: &ProfilesFile) -> Vec<Check> {
         .map(|(name, profile)| {
             let check_name = format!("server of {name}");
             let url = &profile.url;
-            match http.server_date(url) {
+            match http
+                .send(&Request::get(url))
+                .map(|answer| (answer.status, answer.date))
+            {
                 Err(err) => Check::fail(
                     check_name,
                     err.to_string(),
