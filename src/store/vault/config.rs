@@ -48,13 +48,8 @@ fn var(name: &str) -> Option<String> {
 /// carries the Vault token.
 fn checked_address(addr: &str) -> Result<String, VaultError> {
     let addr = addr.trim().trim_end_matches('/');
-    let shown = || {
-        if addr.contains('@') {
-            "(not shown: it contains '@')".to_string()
-        } else {
-            addr.to_string()
-        }
-    };
+    // Never a user name, password or query: they may hold secrets.
+    let shown = || urls::shown(addr);
     let Some(url) = url::Url::parse(addr).ok().filter(|url| {
         matches!(url.scheme(), "http" | "https")
             && url.host().is_some()
