@@ -232,17 +232,17 @@ mod platform {
 
     pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(async |ss| ss.lookup(&attributes).await).map_err(failure)
+        SecretService::with(|ss| ss.lookup(&attributes)).map_err(failure)
     }
 
     pub fn save(service: &str, account: &str, label: &str, secret: &[u8]) -> Result<(), Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(async |ss| ss.store(label, &attributes, secret).await).map_err(failure)
+        SecretService::with(|ss| ss.store(label, &attributes, secret)).map_err(failure)
     }
 
     pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(async |ss| ss.delete(&attributes).await.map(|_| ())).map_err(failure)
+        SecretService::with(|ss| ss.delete(&attributes).map(|_| ())).map_err(failure)
     }
 }
 

@@ -4,6 +4,8 @@
 
 #[cfg(any(windows, test))]
 pub mod chunks;
+#[cfg(target_os = "linux")]
+pub mod dbus;
 pub mod file;
 pub mod keyring;
 #[cfg(target_os = "linux")]

@@ -1,26 +1,28 @@
-//! A lean Secret Service client (freedesktop.org Secret Service API) on zbus:
-//! what gnome-keyring, KeePassXC and KWallet serve on the session bus.
+//! A lean Secret Service client (freedesktop.org Secret Service API) on our
+//! blocking D-Bus connection (dbus.rs): what gnome-keyring, KeePassXC and
+//! KWallet serve on the session bus.
 //!
 //! Why not a general-purpose crate: crmauth needs exactly the traffic that
 //! libsecret sends, because that is what every implementation is tested
-//! with. So: one connection, no executor thread of its own (the calling
-//! thread drives zbus), every call awaited before the next, the service
-//! addressed by the unique name that answered first (a replaced daemon never
+//! with. So: one connection on the calling thread, the service addressed by
+//! the unique name that answered OpenSession (a replaced daemon never
 //! receives calls meant for the old one's session), secrets read with
 //! `Service.GetSecrets` on the service object (not `Item.GetSecret` on the
-//! item), and records stored as `text/plain`, over a Diffie-Hellman
-//! encrypted session as libsecret does.
+//! item: gnome-keyring 42 crashes when a client leaves during that one), and
+//! records stored as `text/plain`, over a Diffie-Hellman encrypted session
+//! as libsecret does.
+//!
+//! One thing libsecret does not: the first call after OpenSession is sent
+//! before OpenSession's answer is read, so the daemon's key exchange and
+//! the search overlap our own half of it.
 
 use std::collections::HashMap;
 
-use futures_lite::StreamExt as _;
 use thiserror::Error;
-use zbus::message::Type as MessageType;
-use zbus::names::{BusName, OwnedUniqueName};
-use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
-use zbus::{Connection, DBusError as _, MatchRule, MessageStream};
+use zvariant::{OwnedObjectPath, OwnedValue, Value};
 
-use crate::store::secret_session::{self, SessionKey};
+use crate::store::dbus::{Bus, BusError, Call};
+use crate::store::secret_session::{self, PrivateKey, SessionKey};
 
 const SERVICE_NAME: &str = "org.freedesktop.secrets";
 const SERVICE_PATH: &str = "/org/freedesktop/secrets";
@@ -61,18 +63,13 @@ pub enum ServiceError {
     BadRecord(&'static str),
 }
 
-impl From<zbus::Error> for ServiceError {
-    fn from(err: zbus::Error) -> Self {
+impl From<BusError> for ServiceError {
+    fn from(err: BusError) -> Self {
         match err {
-            zbus::Error::MethodError(name, message, _) => {
-                from_dbus_error(name.as_str(), message.as_deref().unwrap_or(""))
-            }
-            zbus::Error::FDO(fdo) => {
-                from_dbus_error(fdo.name().as_str(), fdo.description().unwrap_or(""))
-            }
-            zbus::Error::InputOutput(io) => Self::Gone(io.to_string()),
-            zbus::Error::Address(text) => Self::NoBus(text),
-            other => Self::Failed(other.to_string()),
+            BusError::Method { name, message } => from_dbus_error(&name, &message),
+            BusError::Io(io) => Self::Gone(io.to_string()),
+            BusError::NoBus(text) => Self::NoBus(text),
+            BusError::Protocol(text) => Self::Failed(text),
         }
     }
 }
@@ -93,101 +90,117 @@ fn from_dbus_error(name: &str, message: &str) -> ServiceError {
     }
 }
 
-/// One connection to the Secret Service with an open encrypted session.
+/// One connection to the Secret Service with an encrypted session.
 pub struct SecretService {
-    conn: Connection,
-    /// The unique name of the daemon that answered the first call.
-    owner: OwnedUniqueName,
-    session: OwnedObjectPath,
+    bus: Bus,
+    session: Session,
+}
+
+enum Session {
+    /// OpenSession is sent; its answer is read before the next answer.
+    Opening {
+        serial: u32,
+        private: PrivateKey,
+    },
+    Open(OpenSession),
+}
+
+struct OpenSession {
+    /// The unique name of the daemon that answered OpenSession.
+    owner: String,
+    path: OwnedObjectPath,
     key: SessionKey,
 }
 
 impl SecretService {
-    /// Connects and opens a session. Runs `work` on it, driving zbus on
-    /// this thread, and closes the connection afterwards.
+    /// Connects and opens a session; runs `work` on it. The connection
+    /// closes when this returns.
     pub fn with<T>(
-        work: impl AsyncFnOnce(&SecretService) -> Result<T, ServiceError>,
+        work: impl FnOnce(&mut SecretService) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
-        async_io::block_on(async {
-            let conn = zbus::connection::Builder::session()
-                .map_err(|err| ServiceError::NoBus(err.to_string()))?
-                .internal_executor(false)
-                .build()
-                .await
-                .map_err(|err| match err {
-                    zbus::Error::Address(text) => ServiceError::NoBus(text),
-                    other => ServiceError::NoBus(other.to_string()),
-                })?;
-            let outcome = drive(&conn, async {
-                let service = Self::open(conn.clone()).await?;
-                work(&service).await
-            })
-            .await;
-            // Every call above was answered: nothing is in flight when the
-            // connection goes.
-            let _ = drive(&conn, conn.clone().close()).await;
-            outcome
-        })
-    }
-
-    async fn open(conn: Connection) -> Result<Self, ServiceError> {
+        let mut bus = Bus::session()?;
+        // Computed while the bus authenticates us and answers Hello.
         let (private, public) = secret_session::keypair()
             .ok_or_else(|| ServiceError::Failed("the OS gave no random numbers".into()))?;
-        let reply = conn
-            .call_method(
-                Some(SERVICE_NAME),
-                SERVICE_PATH,
-                Some(SERVICE_IFACE),
-                "OpenSession",
-                &(secret_session::ALGORITHM, Value::from(public)),
-            )
-            .await?;
-        let owner = reply
-            .header()
-            .sender()
-            .map(|name| OwnedUniqueName::from(name.to_owned()))
-            .ok_or_else(|| ServiceError::Failed("OpenSession answered by nobody".into()))?;
-        let (output, session): (OwnedValue, OwnedObjectPath) = reply.body().deserialize()?;
-        let server_public = Vec::<u8>::try_from(output)
-            .map_err(|_| ServiceError::Failed("OpenSession returned no server key".into()))?;
-        let key = secret_session::derive_key(&private, &server_public)
-            .ok_or_else(|| ServiceError::Failed("OpenSession returned a bad server key".into()))?;
-        Ok(Self {
-            conn,
-            owner,
-            session,
-            key,
-        })
+        let open = Call {
+            destination: SERVICE_NAME,
+            path: SERVICE_PATH,
+            interface: SERVICE_IFACE,
+            member: "OpenSession",
+        };
+        let serial = bus.send(&open, &(secret_session::ALGORITHM, Value::from(public)))?;
+        let mut service = Self {
+            bus,
+            session: Session::Opening { serial, private },
+        };
+        work(&mut service)
     }
 
-    async fn call<B, R>(
-        &self,
+    /// The open session, once OpenSession's answer is read.
+    fn session(&mut self) -> Result<&OpenSession, ServiceError> {
+        if let Session::Opening { serial, private } = &self.session {
+            let reply = self.bus.reply(*serial)?;
+            let owner = reply
+                .sender()
+                .ok_or_else(|| ServiceError::Failed("OpenSession answered by nobody".into()))?
+                .to_string();
+            let (output, path): (OwnedValue, OwnedObjectPath) = reply.body()?;
+            let server_public = Vec::<u8>::try_from(output)
+                .map_err(|_| ServiceError::Failed("OpenSession returned no server key".into()))?;
+            let key = secret_session::derive_key(private, &server_public).ok_or_else(|| {
+                ServiceError::Failed("OpenSession returned a bad server key".into())
+            })?;
+            self.session = Session::Open(OpenSession { owner, path, key });
+        }
+        match &self.session {
+            Session::Open(open) => Ok(open),
+            Session::Opening { .. } => Err(ServiceError::Failed("no session".into())),
+        }
+    }
+
+    /// Calls a method of the daemon that owns the session. A call made
+    /// while OpenSession is unanswered goes to the well-known name; its
+    /// answer must then come from the same daemon.
+    fn call<B, R>(
+        &mut self,
         path: &str,
-        iface: &str,
-        method: &str,
+        interface: &str,
+        member: &str,
         body: &B,
     ) -> Result<R, ServiceError>
     where
-        B: serde::Serialize + zbus::zvariant::DynamicType,
-        R: for<'d> zbus::zvariant::DynamicDeserialize<'d>,
+        B: serde::Serialize + zvariant::DynamicType,
+        R: serde::de::DeserializeOwned + zvariant::Type,
     {
-        let destination = BusName::Unique(self.owner.as_ref());
-        let reply = self
-            .conn
-            .call_method(Some(destination), path, Some(iface), method, body)
-            .await?;
-        Ok(reply.body().deserialize()?)
+        let destination = match &self.session {
+            Session::Open(open) => open.owner.clone(),
+            Session::Opening { .. } => SERVICE_NAME.to_string(),
+        };
+        let call = Call {
+            destination: &destination,
+            path,
+            interface,
+            member,
+        };
+        let serial = self.bus.send(&call, body)?;
+        let owner = self.session()?.owner.clone();
+        let reply = self.bus.reply(serial)?;
+        if reply.sender() != Some(owner.as_str()) {
+            return Err(ServiceError::Gone(
+                "another Secret Service took over during the call".into(),
+            ));
+        }
+        Ok(reply.body()?)
     }
 
     /// The one item whose attributes are exactly these, unlocked (which may
     /// prompt); `None` when there is none.
-    async fn find(
-        &self,
+    fn find(
+        &mut self,
         attributes: &HashMap<&str, &str>,
     ) -> Result<Option<OwnedObjectPath>, ServiceError> {
-        let (unlocked, locked): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) = self
-            .call(SERVICE_PATH, SERVICE_IFACE, "SearchItems", &(attributes,))
-            .await?;
+        let (unlocked, locked): (Vec<OwnedObjectPath>, Vec<OwnedObjectPath>) =
+            self.call(SERVICE_PATH, SERVICE_IFACE, "SearchItems", &(attributes,))?;
         let count = unlocked.len() + locked.len();
         if count > 1 {
             return Err(ServiceError::Ambiguous(count));
@@ -197,23 +210,22 @@ impl SecretService {
         }
         match locked.into_iter().next() {
             Some(item) => {
-                self.unlock(&item).await?;
+                self.unlock(&item)?;
                 Ok(Some(item))
             }
             None => Ok(None),
         }
     }
 
-    async fn unlock(&self, object: &OwnedObjectPath) -> Result<(), ServiceError> {
-        let (_unlocked, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) = self
-            .call(SERVICE_PATH, SERVICE_IFACE, "Unlock", &(vec![object],))
-            .await?;
-        match self.prompt(&prompt).await? {
+    fn unlock(&mut self, object: &OwnedObjectPath) -> Result<(), ServiceError> {
+        let (_unlocked, prompt): (Vec<OwnedObjectPath>, OwnedObjectPath) =
+            self.call(SERVICE_PATH, SERVICE_IFACE, "Unlock", &(vec![object],))?;
+        match self.prompt(&prompt)? {
             Prompted::Done => Ok(()),
             // gnome-keyring asks for the collection's password; KeePassXC
             // also asks whether this client may read an item ("confirm
             // access") of an unlocked database: that one was refused.
-            Prompted::Dismissed if self.collection_is_locked(object).await => {
+            Prompted::Dismissed if self.collection_is_locked(object) => {
                 Err(ServiceError::UnlockDismissed)
             }
             Prompted::Dismissed => Err(ServiceError::Denied(
@@ -224,7 +236,7 @@ impl SecretService {
 
     /// Whether the collection of `object` (an item or a collection) is
     /// locked; true when that cannot be told.
-    async fn collection_is_locked(&self, object: &OwnedObjectPath) -> bool {
+    fn collection_is_locked(&mut self, object: &OwnedObjectPath) -> bool {
         let collection = match object
             .as_str()
             .strip_prefix("/org/freedesktop/secrets/collection/")
@@ -235,39 +247,34 @@ impl SecretService {
             },
             None => object.to_string(),
         };
-        let locked: Result<(OwnedValue,), _> = self
-            .call(
-                &collection,
-                "org.freedesktop.DBus.Properties",
-                "Get",
-                &(COLLECTION_IFACE, "Locked"),
-            )
-            .await;
+        let locked: Result<(OwnedValue,), _> = self.call(
+            &collection,
+            "org.freedesktop.DBus.Properties",
+            "Get",
+            &(COLLECTION_IFACE, "Locked"),
+        );
         !matches!(locked.map(|(value,)| bool::try_from(value)), Ok(Ok(false)))
     }
 
     /// Runs a prompt (an unlock or confirmation dialog) to its end. "/" means
     /// none was needed.
-    async fn prompt(&self, prompt: &OwnedObjectPath) -> Result<Prompted, ServiceError> {
+    fn prompt(&mut self, prompt: &OwnedObjectPath) -> Result<Prompted, ServiceError> {
         if prompt.as_str() == "/" {
             return Ok(Prompted::Done);
         }
-        let rule = MatchRule::builder()
-            .msg_type(MessageType::Signal)
-            .sender(self.owner.as_ref())?
-            .interface(PROMPT_IFACE)?
-            .member("Completed")?
-            .path(prompt.as_ref())?
-            .build();
-        let mut completed = MessageStream::for_match_rule(rule, &self.conn, Some(1)).await?;
-        let () = self
-            .call(prompt.as_str(), PROMPT_IFACE, "Prompt", &("",))
-            .await?;
-        let signal = completed
-            .next()
-            .await
-            .ok_or_else(|| ServiceError::Gone("the prompt never completed".into()))??;
-        let (dismissed, _result): (bool, OwnedValue) = signal.body().deserialize()?;
+        let owner = self.session()?.owner.clone();
+        // Object paths and unique names hold no quote that would need escaping.
+        let rule = format!(
+            "type='signal',sender='{owner}',interface='{PROMPT_IFACE}',member='Completed',path='{}'",
+            prompt.as_str()
+        );
+        self.bus.add_match(&rule)?;
+        let () = self.call(prompt.as_str(), PROMPT_IFACE, "Prompt", &("",))?;
+        let signal = self.bus.signal(|message| {
+            message.sender() == Some(owner.as_str())
+                && message.is_signal(prompt.as_str(), PROMPT_IFACE, "Completed")
+        })?;
+        let (dismissed, _result): (bool, OwnedValue) = signal.body()?;
         Ok(if dismissed {
             Prompted::Dismissed
         } else {
@@ -276,21 +283,20 @@ impl SecretService {
     }
 
     /// The secret of the item with these attributes, if there is one.
-    pub async fn lookup(
-        &self,
+    pub fn lookup(
+        &mut self,
         attributes: &HashMap<&str, &str>,
     ) -> Result<Option<Vec<u8>>, ServiceError> {
-        let Some(item) = self.find(attributes).await? else {
+        let Some(item) = self.find(attributes)? else {
             return Ok(None);
         };
-        let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = self
-            .call(
-                SERVICE_PATH,
-                SERVICE_IFACE,
-                "GetSecrets",
-                &(vec![&item], &self.session),
-            )
-            .await?;
+        let session = self.session()?.path.clone();
+        let mut secrets: HashMap<OwnedObjectPath, SecretStruct> = self.call(
+            SERVICE_PATH,
+            SERVICE_IFACE,
+            "GetSecrets",
+            &(vec![&item], &session),
+        )?;
         // Present in the search but not here: hidden again (locked) between
         // the two calls, or access was refused without an error.
         let Some((_session, iv, value, _content_type)) = secrets.remove(&item) else {
@@ -298,7 +304,7 @@ impl SecretService {
                 "the Secret Service returned no secret for the item".into(),
             ));
         };
-        secret_session::decrypt(&self.key, &iv, &value)
+        secret_session::decrypt(&self.session()?.key, &iv, &value)
             .map(Some)
             .ok_or(ServiceError::BadRecord(
                 "the stored secret cannot be decrypted",
@@ -307,22 +313,19 @@ impl SecretService {
 
     /// Stores the secret: replaces the secret of the existing item, else
     /// creates one in the default collection.
-    pub async fn store(
-        &self,
+    pub fn store(
+        &mut self,
         label: &str,
         attributes: &HashMap<&str, &str>,
         secret: &[u8],
     ) -> Result<(), ServiceError> {
         let secret = self.encrypt(secret)?;
-        if let Some(item) = self.find(attributes).await? {
-            let () = self
-                .call(item.as_str(), ITEM_IFACE, "SetSecret", &(&secret,))
-                .await?;
+        if let Some(item) = self.find(attributes)? {
+            let () = self.call(item.as_str(), ITEM_IFACE, "SetSecret", &(&secret,))?;
             return Ok(());
         }
-        let collection: OwnedObjectPath = self
-            .call(SERVICE_PATH, SERVICE_IFACE, "ReadAlias", &("default",))
-            .await?;
+        let collection: OwnedObjectPath =
+            self.call(SERVICE_PATH, SERVICE_IFACE, "ReadAlias", &("default",))?;
         if collection.as_str() == "/" {
             return Err(ServiceError::NoDefaultCollection);
         }
@@ -333,66 +336,51 @@ impl SecretService {
                 Value::from(attributes.clone()),
             ),
         ]);
-        let created: Result<(OwnedObjectPath, OwnedObjectPath), _> = self
-            .call(
-                collection.as_str(),
-                COLLECTION_IFACE,
-                "CreateItem",
-                &(properties.clone(), &secret, true),
-            )
-            .await;
+        let created: Result<(OwnedObjectPath, OwnedObjectPath), _> = self.call(
+            collection.as_str(),
+            COLLECTION_IFACE,
+            "CreateItem",
+            &(&properties, &secret, true),
+        );
         let prompt = match created {
             Ok((_item, prompt)) => prompt,
             // A locked default collection: unlock it (may prompt), once.
             Err(ServiceError::Locked(_)) => {
-                self.unlock(&collection).await?;
-                let (_item, prompt): (OwnedObjectPath, OwnedObjectPath) = self
-                    .call(
-                        collection.as_str(),
-                        COLLECTION_IFACE,
-                        "CreateItem",
-                        &(properties, &secret, true),
-                    )
-                    .await?;
+                self.unlock(&collection)?;
+                let (_item, prompt): (OwnedObjectPath, OwnedObjectPath) = self.call(
+                    collection.as_str(),
+                    COLLECTION_IFACE,
+                    "CreateItem",
+                    &(&properties, &secret, true),
+                )?;
                 prompt
             }
             Err(err) => return Err(err),
         };
-        match self.prompt(&prompt).await? {
+        match self.prompt(&prompt)? {
             Prompted::Done => Ok(()),
             Prompted::Dismissed => Err(ServiceError::Denied("the prompt was dismissed".into())),
         }
     }
 
     /// Deletes the item with these attributes; `false` when there was none.
-    pub async fn delete(&self, attributes: &HashMap<&str, &str>) -> Result<bool, ServiceError> {
-        let Some(item) = self.find(attributes).await? else {
+    pub fn delete(&mut self, attributes: &HashMap<&str, &str>) -> Result<bool, ServiceError> {
+        let Some(item) = self.find(attributes)? else {
             return Ok(false);
         };
-        let prompt: OwnedObjectPath = self.call(item.as_str(), ITEM_IFACE, "Delete", &()).await?;
-        match self.prompt(&prompt).await? {
+        let prompt: OwnedObjectPath = self.call(item.as_str(), ITEM_IFACE, "Delete", &())?;
+        match self.prompt(&prompt)? {
             Prompted::Done => Ok(true),
             Prompted::Dismissed => Err(ServiceError::Denied("the prompt was dismissed".into())),
         }
     }
 
-    fn encrypt(&self, secret: &[u8]) -> Result<SecretStruct, ServiceError> {
-        let (iv, value) = secret_session::encrypt(&self.key, secret)
+    fn encrypt(&mut self, secret: &[u8]) -> Result<SecretStruct, ServiceError> {
+        let session = self.session()?;
+        let (iv, value) = secret_session::encrypt(&session.key, secret)
             .ok_or_else(|| ServiceError::Failed("the OS gave no random numbers".into()))?;
-        Ok((self.session.clone(), iv, value, CONTENT_TYPE.to_string()))
+        Ok((session.path.clone(), iv, value, CONTENT_TYPE.to_string()))
     }
-}
-
-/// Runs `work` while ticking the connection's executor on this same thread
-/// (the connection has no executor thread of its own).
-async fn drive<T>(conn: &Connection, work: impl std::future::Future<Output = T>) -> T {
-    let executor = conn.executor();
-    futures_lite::future::or(work, async {
-        loop {
-            executor.tick().await;
-        }
-    })
-    .await
 }
 
 enum Prompted {

@@ -57,79 +57,81 @@ pub fn bus_address() -> String {
 
 #[cfg(target_os = "linux")]
 fn ask() -> Finding {
-    use zbus::blocking::fdo::DBusProxy;
-    use zbus::blocking::{Connection, Proxy};
-    use zbus::names::BusName;
-    use zbus::zvariant::OwnedObjectPath;
+    use crate::store::dbus::{Bus, BusError, Call};
 
     const SERVICE: &str = "org.freedesktop.secrets";
-    let connection = match Connection::session() {
-        Ok(connection) => connection,
-        Err(err) => {
-            return Finding::NoBus {
-                address: bus_address(),
-                reason: err.to_string(),
-            };
-        }
+    let to_bus = |member| Call {
+        destination: "org.freedesktop.DBus",
+        path: "/org/freedesktop/DBus",
+        interface: "org.freedesktop.DBus",
+        member,
     };
-    let Ok(bus) = DBusProxy::new(&connection) else {
-        return Finding::NoService;
+    let no_bus = |err: BusError| Finding::NoBus {
+        address: bus_address(),
+        reason: err.to_string(),
     };
-    let Ok(service_name) = BusName::try_from(SERVICE) else {
-        return Finding::NoService;
+    let mut bus = match Bus::session() {
+        Ok(bus) => bus,
+        Err(err) => return no_bus(err),
     };
-    let owner = bus.get_name_owner(service_name.clone()).ok();
+    let owner = match bus.call::<_, String>(&to_bus("GetNameOwner"), &(SERVICE,)) {
+        Ok(owner) => Some(owner),
+        Err(BusError::Method { .. }) => None,
+        Err(err) => return no_bus(err),
+    };
     let activatable = bus
-        .list_activatable_names()
-        .map(|names| names.iter().any(|name| name.as_str() == SERVICE))
+        .call::<_, Vec<String>>(&to_bus("ListActivatableNames"), &())
+        .map(|names| names.iter().any(|name| name == SERVICE))
         .unwrap_or(false);
     if owner.is_none() && !activatable {
         return Finding::NoService;
     }
     // Asking activates an activatable service, as the keyring store would.
-    let default = default_collection(&connection);
-    let owner = owner.or_else(|| bus.get_name_owner(service_name).ok());
+    let default = default_collection(&mut bus);
+    let owner = owner.or_else(|| bus.call(&to_bus("GetNameOwner"), &(SERVICE,)).ok());
     let daemon = owner
-        .and_then(|owner| {
-            bus.get_connection_unix_process_id(BusName::from(owner.into_inner()))
+        .and_then(|owner: String| {
+            bus.call::<_, u32>(&to_bus("GetConnectionUnixProcessID"), &(owner.as_str(),))
                 .ok()
         })
         .map(daemon_name)
         .unwrap_or_else(|| "an unknown program".to_string());
     return Finding::Service { daemon, default };
 
-    fn default_collection(connection: &Connection) -> Collection {
-        let service = match Proxy::new(
-            connection,
-            SERVICE,
-            "/org/freedesktop/secrets",
-            "org.freedesktop.Secret.Service",
-        ) {
-            Ok(service) => service,
-            Err(err) => return Collection::Error(err.to_string()),
+    fn default_collection(bus: &mut Bus) -> Collection {
+        use zvariant::{OwnedObjectPath, OwnedValue};
+
+        let read_alias = Call {
+            destination: SERVICE,
+            path: "/org/freedesktop/secrets",
+            interface: "org.freedesktop.Secret.Service",
+            member: "ReadAlias",
         };
-        let path: OwnedObjectPath = match service.call("ReadAlias", &("default",)) {
+        let path: OwnedObjectPath = match bus.call(&read_alias, &("default",)) {
             Ok(path) => path,
             Err(err) => return Collection::Error(err.to_string()),
         };
         if path.as_str() == "/" {
             return Collection::None;
         }
-        let collection = match Proxy::new(
-            connection,
-            SERVICE,
-            path.as_str().to_string(),
-            "org.freedesktop.Secret.Collection",
-        ) {
-            Ok(collection) => collection,
-            Err(err) => return Collection::Error(err.to_string()),
+        let mut property = |name: &str| -> Result<OwnedValue, BusError> {
+            let get = Call {
+                destination: SERVICE,
+                path: path.as_str(),
+                interface: "org.freedesktop.DBus.Properties",
+                member: "Get",
+            };
+            bus.call::<_, (OwnedValue,)>(&get, &("org.freedesktop.Secret.Collection", name))
+                .map(|(value,)| value)
         };
-        let label = collection
-            .get_property::<String>("Label")
-            .unwrap_or_else(|_| path.as_str().to_string());
-        match collection.get_property::<bool>("Locked") {
-            Ok(true) => Collection::Locked { label },
-            Ok(false) => Collection::Unlocked { label },
+        let label = property("Label")
+            .ok()
+            .and_then(|value| String::try_from(value).ok())
+            .unwrap_or_else(|| path.as_str().to_string());
+        match property("Locked").map(bool::try_from) {
+            Ok(Ok(true)) => Collection::Locked { label },
+            Ok(Ok(false)) => Collection::Unlocked { label },
+            Ok(Err(err)) => Collection::Error(err.to_string()),
             Err(err) => Collection::Error(err.to_string()),
         }
     }
