@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::completion;
@@ -714,14 +714,26 @@ pub fn parse_from(argv: Vec<OsString>) -> Result<Cli, clap::Error> {
         if arg != "curl" {
             continue;
         }
-        if let Ok(mut cli) = Cli::try_parse_from(&argv[..=index])
+        if let Ok(mut cli) = parse_args(&argv[..=index])
             && let Command::Curl(curl) = &mut cli.command
         {
             curl.args = argv[index + 1..].to_vec();
             return Ok(cli);
         }
     }
-    Cli::try_parse_from(argv)
+    parse_args(&argv)
+}
+
+/// `Cli::try_parse_from`, except that clap's command tree (hundreds of
+/// allocations for all subcommands) is not freed: the process ends soon
+/// after, and freeing it was a tenth of `crmauth token`'s instructions.
+fn parse_args(argv: &[OsString]) -> Result<Cli, clap::Error> {
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(argv)
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
+    std::mem::forget(command);
+    parsed
 }
 
 /// How long a token must stay valid before `token`, `whoami --verify` and

@@ -33,19 +33,30 @@ impl Context {
     pub fn from_args(args: &GlobalArgs) -> Result<Self> {
         // One spelling per directory (`dir`, `dir/`, `./dir`, a symlink): the
         // keyring service name is made from it.
-        let default_dir = default_config_dir().and_then(|dir| files::canonical_dir(&dir).ok());
-        let config_dir = match &args.config_dir {
+        let default_dir = || default_config_dir().and_then(|dir| files::canonical_dir(&dir).ok());
+        let (config_dir, is_default_dir) = match &args.config_dir {
             Some(dir) if dir.as_os_str().is_empty() => {
                 return Err(UsageError::new("--config-dir must not be empty").into());
             }
-            Some(dir) => files::canonical_dir(dir)
-                .with_context(|| format!("cannot resolve config dir {}", dir.display()))?,
-            None => default_dir.clone().ok_or_else(|| {
-                UsageError::new("cannot find a config directory for this user")
-                    .with_hint("pass --config-dir DIR or set CRMAUTH_CONFIG_DIR")
-            })?,
+            Some(dir) => {
+                let dir = files::canonical_dir(dir)
+                    .with_context(|| format!("cannot resolve config dir {}", dir.display()))?;
+                // Resolving the default dir costs a readlink per component:
+                // only done when the names could match (`token` is called
+                // in loops).
+                let maybe_default = default_config_dir()
+                    .is_some_and(|default| default.file_name() == dir.file_name());
+                let is_default = maybe_default && default_dir().as_deref() == Some(dir.as_path());
+                (dir, is_default)
+            }
+            None => {
+                let dir = default_dir().ok_or_else(|| {
+                    UsageError::new("cannot find a config directory for this user")
+                        .with_hint("pass --config-dir DIR or set CRMAUTH_CONFIG_DIR")
+                })?;
+                (dir, true)
+            }
         };
-        let is_default_dir = default_dir.as_deref() == Some(config_dir.as_path());
         if let Some(name) = &args.profile {
             profile::validate_name(name)?;
         }
