@@ -1,41 +1,74 @@
 """Turns hyperfine's JSON exports into the markdown tables of bench/run.
 
 Usage: report.py TOKEN.json MEMORY.tsv [NETWORK.json [VAULT.json]]
+                 [--startup STARTUP.json] [--curl CURL.json]
+                 [--parallel PARALLEL.json] [--single-flight SINGLE_FLIGHT.tsv]
+
+A file that does not exist is a group that was not measured: its table is left
+out, and its rows of the targets table (printed when any of the --options is
+given) say "not measured".
 """
 
+import argparse
 import json
 import os
-import sys
 
 
 def load(path):
+    if not path or not os.path.exists(path):
+        return {}
     with open(path) as handle:
         return {r["command"]: r for r in json.load(handle)["results"]}
 
 
-def main(argv):
-    token = load(argv[1])
-    network = load(argv[3]) if len(argv) > 3 and os.path.exists(argv[3]) else {}
-    vault = load(argv[4]) if len(argv) > 4 and os.path.exists(argv[4]) else {}
+def load_single_flight(path):
+    """Rounds of the single-flight benchmark: [(round, grants, failed calls)]."""
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as handle:
+        return [tuple(int(field) for field in line.split("\t")) for line in handle if line.strip()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("token")
+    parser.add_argument("memory", nargs="?")
+    parser.add_argument("network", nargs="?")
+    parser.add_argument("vault", nargs="?")
+    parser.add_argument("--startup")
+    parser.add_argument("--curl")
+    parser.add_argument("--parallel")
+    parser.add_argument("--single-flight")
+    args = parser.parse_args()
+
+    token = load(args.token)
+    network = load(args.network)
+    vault = load(args.vault)
+    startup = load(args.startup)
+    curl = load(args.curl)
+    parallel = load(args.parallel)
+    single_flight = load_single_flight(args.single_flight)
     memory = {}
-    if len(argv) > 2:
-        with open(argv[2]) as handle:
+    if args.memory:
+        with open(args.memory) as handle:
             for line in handle:
                 name, _, kib = line.rstrip("\n").rpartition("\t")
                 memory[name] = kib
 
     def table(results, baseline_name, title):
-        baseline = results.get(baseline_name)
+        baseline = results[baseline_name]
+        # Peak RSS only for tables whose commands were measured (GNU time).
+        with_rss = any(name in memory for name in results)
         print(f"\n{title}\n")
-        print(f"| command | median | mean ± σ | × {baseline_name} | peak RSS |")
-        print("|---|---:|---:|---:|---:|")
+        print(f"| command | median | mean ± σ | × {baseline_name} |" + (" peak RSS |" if with_rss else ""))
+        print("|---|---:|---:|---:|" + ("---:|" if with_rss else ""))
         for name, r in results.items():
-            ratio = r["median"] / baseline["median"] if baseline else float("nan")
-            rss = memory.get(name, "?")
+            ratio = r["median"] / baseline["median"]
+            rss = f" {memory.get(name, '—')} KiB |" if with_rss else ""
             print(
                 f"| `{name}` | {r['median'] * 1000:.1f} ms | "
                 f"{r['mean'] * 1000:.1f} ± {r['stddev'] * 1000:.1f} ms | "
-                f"{ratio:.2f} | {rss} KiB |"
+                f"{ratio:.2f} |{rss}"
             )
 
     table(token, "secret-tool lookup", "Reading a stored credential")
@@ -43,7 +76,93 @@ def main(argv):
         table(network, "curl", "Token-endpoint round trips on loopback")
     if vault:
         table(vault, "bao kv get", "Reading a credential from Vault (OpenBao dev server on loopback)")
+    if startup:
+        table(
+            startup,
+            "crmauth token --store file (1 profile)",
+            "Start-up, and `token --store file` with 1 and with 1,000 profiles in profiles.json",
+        )
+    if curl:
+        table(curl, "curl -H @file", "`crmauth curl` next to `curl -H @file`, GET of the same loopback URL")
+    if parallel:
+        table(parallel, "1 token call", "Parallel `crmauth token` calls (keyring), each set started by one bash")
+    if any(option is not None for option in (args.startup, args.curl, args.parallel, args.single_flight)):
+        targets(token, startup, curl, parallel, single_flight)
+
+
+def median_ms(results, name):
+    """The median of one command in ms, or None when it was not measured."""
+    return results[name]["median"] * 1000 if name in results else None
+
+
+def targets(token, startup, curl, parallel, single_flight):
+    """Issue #18's targets, one row each: | target | measured | reference | ratio / figure | limit | met |."""
+    rows = []
+
+    def row(target, measured, reference, figure, limit, met):
+        rows.append((target, measured, reference, figure, limit, "✓" if met else "✗"))
+
+    def not_measured(target, limit):
+        row(target, "not measured", "—", "—", limit, False)
+
+    def at_most_ms(target, value, limit):
+        if value is None:
+            return not_measured(target, f"≤ {limit:.1f} ms")
+        row(target, f"{value:.2f} ms", "—", f"{value:.2f} ms", f"≤ {limit:.1f} ms", value <= limit)
+
+    def ratio(target, measured, reference, limit):
+        if measured is None or reference is None:
+            return not_measured(target, f"≤ {limit:.2f}×")
+        value = measured / reference
+        row(target, f"{measured:.2f} ms", f"{reference:.2f} ms", f"{value:.2f}×", f"≤ {limit:.2f}×", value <= limit)
+
+    at_most_ms("`crmauth --version` median", median_ms(startup, "crmauth --version"), 1.0)
+    at_most_ms("`crmauth token --store file` median", median_ms(token, "crmauth token --store file"), 1.0)
+    ratio(
+        "`crmauth token` (keyring) / `secret-tool lookup` of the same size",
+        median_ms(token, "crmauth token"),
+        median_ms(token, "secret-tool lookup"),
+        0.5,
+    )
+    ratio(
+        "growth: `token --store file`, 1,000 profiles / 1 profile",
+        median_ms(startup, "crmauth token --store file (1,000 profiles)"),
+        median_ms(startup, "crmauth token --store file (1 profile)"),
+        1.2,
+    )
+    crmauth_curl, plain_curl = median_ms(curl, "crmauth curl"), median_ms(curl, "curl -H @file")
+    target = "`crmauth curl` − `curl -H @file`, same loopback URL (file store)"
+    if crmauth_curl is None or plain_curl is None:
+        not_measured(target, "≤ +1.5 ms")
+    else:
+        added = crmauth_curl - plain_curl
+        row(target, f"{crmauth_curl:.2f} ms", f"{plain_curl:.2f} ms", f"{added:+.2f} ms", "≤ +1.5 ms", added <= 1.5)
+    ratio(
+        "20 parallel `crmauth token` (keyring) / 1, wall time",
+        median_ms(parallel, "20 token calls at once"),
+        median_ms(parallel, "1 token call"),
+        2.0,
+    )
+    target = "grants for 20 parallel `token --min-valid 2h` on a 30-min token (worst round)"
+    if not single_flight:
+        not_measured(target, "1 grant")
+    else:
+        worst = max(grants for _, grants, _ in single_flight)
+        failed = sum(failed for _, _, failed in single_flight)
+        rounds = " ".join(str(grants) for _, grants, _ in single_flight)
+        figure = f"{worst} grant{'s' if worst != 1 else ''}"
+        if failed:
+            figure += f", {failed} failed call{'s' if failed != 1 else ''}"
+        row(target, f"per round: {rounds}", "—", figure, "1 grant", worst == 1 and not failed)
+
+    print("\nTargets (issue #18)\n")
+    print("| target | measured | reference | ratio / figure | limit | met |")
+    print("|---|---:|---:|---:|---:|:---:|")
+    for cells in rows:
+        print("| " + " | ".join(cells) + " |")
+    met = sum(cells[-1] == "✓" for cells in rows)
+    print(f"\n{met} of {len(rows)} targets met.")
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main()
