@@ -85,10 +85,23 @@ impl Context {
 
     /// `-p`/`CRMAUTH_PROFILE`, else the default profile, else `default`.
     pub fn profile_name(&self, profiles: &ProfilesFile) -> String {
+        self.pick_profile(profiles.default.as_deref())
+    }
+
+    fn pick_profile(&self, default: Option<&str>) -> String {
         self.explicit_profile
-            .clone()
-            .or_else(|| profiles.default.clone())
-            .unwrap_or_else(|| FALLBACK_PROFILE.to_string())
+            .as_deref()
+            .or(default)
+            .unwrap_or(FALLBACK_PROFILE)
+            .to_string()
+    }
+
+    /// The profiles file with only the profile this command uses parsed,
+    /// and that profile's name (see [`ProfileRepo::load_one`]).
+    pub fn load_profile(&self) -> Result<(ProfilesFile, String)> {
+        Ok(self
+            .profiles()
+            .load_one(|default| self.pick_profile(default))?)
     }
 
     pub fn store(&self) -> Box<dyn SecretStore> {

@@ -1,11 +1,13 @@
 //! `profiles.json`: the non-secret settings of every profile and the default.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::credential::CredentialInfo;
@@ -178,38 +180,68 @@ impl ProfileRepo {
     /// command line (names become lock file names).
     pub fn load(&self) -> Result<ProfilesFile, ProfileError> {
         let path = self.path();
-        files::check_trusted(&self.dir)?;
-        files::check_trusted(&path)?;
-        let profiles = self.parse(&path)?;
-        let names = profiles.profiles.keys().chain(&profiles.default);
-        if let Some(bad) = names.into_iter().find(|name| validate_name(name).is_err()) {
-            return Err(ProfileError::InvalidStoredName {
-                name: bad.escape_debug().to_string(),
-                path,
-            });
-        }
+        let Some(text) = self.read_trusted(&path)? else {
+            return Ok(ProfilesFile::default());
+        };
+        let profiles: ProfilesFile =
+            serde_json::from_str(&text).map_err(|err| corrupt(&path, &err))?;
+        check_names(&path, profiles.profiles.keys(), profiles.default.as_deref())?;
         Ok(profiles)
     }
 
-    fn parse(&self, path: &Path) -> Result<ProfilesFile, ProfileError> {
-        let path = path.to_path_buf();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Ok(ProfilesFile::default());
-            }
-            Err(source) => {
-                return Err(ProfileError::Io {
-                    action: "read",
-                    path,
-                    source,
-                });
-            }
+    /// As [`ProfileRepo::load`], but only the profile `pick` chooses (given
+    /// the default's name) is parsed; the others stay unparsed text, and
+    /// the file holds only that one. For `token`, `curl` and `exec`, which
+    /// use one profile and are called in loops: a thousand profiles must not
+    /// cost a thousand parses.
+    pub fn load_one(
+        &self,
+        pick: impl FnOnce(Option<&str>) -> String,
+    ) -> Result<(ProfilesFile, String), ProfileError> {
+        #[derive(Deserialize)]
+        struct Unparsed<'a> {
+            #[serde(default)]
+            default: Option<String>,
+            #[serde(borrow, default)]
+            profiles: BTreeMap<Cow<'a, str>, &'a RawValue>,
+        }
+        let path = self.path();
+        let text = self.read_trusted(&path)?;
+        let unparsed = match &text {
+            Some(text) => serde_json::from_str(text).map_err(|err| corrupt(&path, &err))?,
+            None => Unparsed {
+                default: None,
+                profiles: BTreeMap::new(),
+            },
         };
-        serde_json::from_str(&text).map_err(|err| ProfileError::Corrupt {
-            path,
-            reason: err.to_string(),
-        })
+        check_names(&path, unparsed.profiles.keys(), unparsed.default.as_deref())?;
+        let name = pick(unparsed.default.as_deref());
+        let mut profiles = BTreeMap::new();
+        if let Some(raw) = unparsed.profiles.get(name.as_str()) {
+            let profile = serde_json::from_str(raw.get()).map_err(|err| corrupt(&path, &err))?;
+            profiles.insert(name.clone(), profile);
+        }
+        let file = ProfilesFile {
+            default: unparsed.default,
+            profiles,
+        };
+        Ok((file, name))
+    }
+
+    /// The file's text, after checking that nobody else could have written
+    /// it or its dir; `None` when there is no file.
+    fn read_trusted(&self, path: &Path) -> Result<Option<String>, ProfileError> {
+        files::check_trusted(&self.dir)?;
+        files::check_trusted(path)?;
+        match fs::read_to_string(path) {
+            Ok(text) => Ok(Some(text)),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(ProfileError::Io {
+                action: "read",
+                path: path.to_path_buf(),
+                source,
+            }),
+        }
     }
 
     /// Read-modify-write under the config dir's lock so that two processes
@@ -244,6 +276,30 @@ impl ProfileRepo {
             path,
             source,
         })
+    }
+}
+
+/// Every profile name (and the default's) must be one the command line
+/// could name: names become lock file names.
+fn check_names<'a>(
+    path: &Path,
+    names: impl Iterator<Item = &'a (impl AsRef<str> + 'a + ?Sized)>,
+    default: Option<&'a str>,
+) -> Result<(), ProfileError> {
+    let mut names = names.map(AsRef::as_ref).chain(default);
+    match names.find(|name| validate_name(name).is_err()) {
+        Some(bad) => Err(ProfileError::InvalidStoredName {
+            name: bad.escape_debug().to_string(),
+            path: path.to_path_buf(),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn corrupt(path: &Path, err: &serde_json::Error) -> ProfileError {
+    ProfileError::Corrupt {
+        path: path.to_path_buf(),
+        reason: err.to_string(),
     }
 }
 

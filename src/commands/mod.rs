@@ -48,8 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// refreshed first when it expires within `min_valid`, and the header it is
 /// sent in. Warns (once a day) when its refresh token is about to die.
 fn credential_for_use(ctx: &Context, min_valid: Duration) -> Result<(Session, Header)> {
-    let profiles = ctx.profiles().load()?;
-    let name = ctx.profile_name(&profiles);
+    let (profiles, name) = ctx.load_profile()?;
     let store = ctx.store();
     let session = Session::load(store.as_ref(), &profiles, &name)?.ensure_fresh(
         ctx,

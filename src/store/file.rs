@@ -1,6 +1,7 @@
 //! `<config-dir>/credentials.json`: secrets in a 0600 file for machines without
 //! a keyring. A file that group or others can read is refused, never chmod-ed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -36,7 +37,9 @@ struct CredentialsFile {
 
 /// One profile's record, kept as the JSON text it is (never parsed into
 /// values that would leave unwiped copies of its secrets) and wiped on drop.
-struct Record(Secret);
+/// Not a [`Secret`] until it is handed out: the records of other profiles,
+/// read along when the file is rewritten, need no redaction.
+struct Record(Zeroizing<String>);
 
 impl Record {
     /// The text must be JSON: it is written into credentials.json verbatim.
@@ -47,9 +50,9 @@ impl Record {
     }
 
     /// `Box<RawValue>` to `Box<str>` to `String` keeps the one buffer, which
-    /// `Secret` then wipes.
+    /// is then wiped on drop.
     fn from_raw(raw: Box<RawValue>) -> Self {
-        Self(Secret::new(Box::<str>::from(raw).into_string()))
+        Self(Zeroizing::new(Box::<str>::from(raw).into_string()))
     }
 }
 
@@ -61,11 +64,19 @@ impl<'de> Deserialize<'de> for Record {
 
 impl Serialize for Record {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = RawValue::from_string(self.0.expose().to_string()).map_err(S::Error::custom)?;
+        let raw = RawValue::from_string(self.0.to_string()).map_err(S::Error::custom)?;
         let written = raw.serialize(serializer);
         drop(Self::from_raw(raw));
         written
     }
+}
+
+/// credentials.json as `token` reads it: every record stays borrowed text in
+/// the file's buffer, and only the one asked for is copied out.
+#[derive(Deserialize)]
+struct UnparsedFile<'a> {
+    #[serde(borrow, default)]
+    credentials: BTreeMap<Cow<'a, str>, &'a RawValue>,
 }
 
 pub struct FileStore {
@@ -84,13 +95,23 @@ impl FileStore {
     }
 
     fn read(&self) -> Result<CredentialsFile, StoreError> {
+        match self.read_text()? {
+            Some(text) => parse(&self.path(), &text),
+            None => Ok(CredentialsFile::default()),
+        }
+    }
+
+    /// The file's text in a buffer wiped on drop, after the checks that
+    /// nobody else can read or could have written it; `None` when there is
+    /// no file.
+    fn read_text(&self) -> Result<Option<Zeroizing<String>>, StoreError> {
         let path = self.path();
         files::check_trusted(&self.dir)?;
         files::check_trusted(&path)?;
         let text = match fs::read(&path) {
             // Moved, not copied, into a buffer that is wiped on drop.
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Secret::new(text),
+                Ok(text) => Zeroizing::new(text),
                 Err(err) => {
                     drop(Zeroizing::new(err.into_bytes()));
                     return Err(StoreError::CorruptFile {
@@ -99,9 +120,7 @@ impl FileStore {
                     });
                 }
             },
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                return Ok(CredentialsFile::default());
-            }
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
                 return Err(StoreError::Io {
                     action: "read",
@@ -111,15 +130,7 @@ impl FileStore {
             }
         };
         check_private(&path)?;
-        serde_json::from_str(text.expose()).map_err(|err| StoreError::CorruptFile {
-            path,
-            // serde's message can quote input: keep only where it failed.
-            reason: format!(
-                "not valid JSON at line {}, column {}",
-                err.line(),
-                err.column()
-            ),
-        })
+        Ok(Some(text))
     }
 
     fn write(&self, file: &CredentialsFile) -> Result<(), StoreError> {
@@ -147,6 +158,18 @@ impl FileStore {
         change(&mut file);
         self.write(&file)
     }
+}
+
+fn parse<'a, T: Deserialize<'a>>(path: &Path, text: &'a str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|err| StoreError::CorruptFile {
+        path: path.to_path_buf(),
+        // serde's message can quote input: keep only where it failed.
+        reason: format!(
+            "not valid JSON at line {}, column {}",
+            err.line(),
+            err.column()
+        ),
+    })
 }
 
 #[cfg(unix)]
@@ -181,8 +204,14 @@ impl SecretStore for FileStore {
     }
 
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
-        let file = self.read()?;
-        Ok(file.credentials.get(profile).map(|record| record.0.clone()))
+        let Some(text) = self.read_text()? else {
+            return Ok(None);
+        };
+        let file: UnparsedFile = parse(&self.path(), &text)?;
+        Ok(file
+            .credentials
+            .get(profile)
+            .map(|record| Secret::new(record.get())))
     }
 
     fn save_raw(&self, profile: &str, record: &Secret) -> Result<(), StoreError> {
