@@ -280,6 +280,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Log in and store the credential (password grant, client credentials, or auth token)
     ///
