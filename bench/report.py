@@ -79,13 +79,13 @@ def main():
     if startup:
         table(
             startup,
-            "crmauth token --store file (1 profile)",
-            "Start-up, and `token --store file` with 1 and with 1,000 profiles in profiles.json",
+            "/bin/true",
+            "Start-up, and `token` with 1 and with 1,000 profiles (keyring: profiles.json grows; file store: credentials.json too)",
         )
     if curl:
         table(curl, "curl -H @file", "`crmauth curl` next to `curl -H @file`, GET of the same loopback URL")
     if parallel:
-        table(parallel, "1 token call", "Parallel `crmauth token` calls (keyring), each set started by one bash")
+        table(parallel, "1 token call", "Parallel calls (keyring), each set started by one bash")
     if any(option is not None for option in (args.startup, args.curl, args.parallel, args.single_flight)):
         targets(token, startup, curl, parallel, single_flight)
 
@@ -116,8 +116,21 @@ def targets(token, startup, curl, parallel, single_flight):
         value = measured / reference
         row(target, f"{measured:.2f} ms", f"{reference:.2f} ms", f"{value:.2f}×", f"≤ {limit:.2f}×", value <= limit)
 
-    at_most_ms("`crmauth --version` median", median_ms(startup, "crmauth --version"), 1.0)
-    at_most_ms("`crmauth token --store file` median", median_ms(token, "crmauth token --store file"), 1.0)
+    def above_floor(target, value, limit):
+        floor = median_ms(startup, "/bin/true")
+        if value is None or floor is None:
+            return not_measured(target, f"≤ {limit:.1f} ms")
+        row(
+            target,
+            f"{value:.2f} ms",
+            f"/bin/true {floor:.2f} ms",
+            f"{value:.2f} ms (+{value - floor:.2f})",
+            f"≤ {limit:.1f} ms",
+            value <= limit,
+        )
+
+    above_floor("`crmauth --version` median", median_ms(startup, "crmauth --version"), 1.0)
+    above_floor("`crmauth token --store file` median", median_ms(token, "crmauth token --store file"), 1.0)
     ratio(
         "`crmauth token` (keyring) / `secret-tool lookup` of the same size",
         median_ms(token, "crmauth token"),
@@ -125,9 +138,9 @@ def targets(token, startup, curl, parallel, single_flight):
         0.5,
     )
     ratio(
-        "growth: `token --store file`, 1,000 profiles / 1 profile",
-        median_ms(startup, "crmauth token --store file (1,000 profiles)"),
-        median_ms(startup, "crmauth token --store file (1 profile)"),
+        "growth: `token` (keyring), 1,000 profiles in profiles.json / 1 profile",
+        median_ms(startup, "crmauth token (1,000 profiles)"),
+        median_ms(startup, "crmauth token (1 profile)"),
         1.2,
     )
     crmauth_curl, plain_curl = median_ms(curl, "crmauth curl"), median_ms(curl, "curl -H @file")
@@ -137,12 +150,20 @@ def targets(token, startup, curl, parallel, single_flight):
     else:
         added = crmauth_curl - plain_curl
         row(target, f"{crmauth_curl:.2f} ms", f"{plain_curl:.2f} ms", f"{added:+.2f} ms", "≤ +1.5 ms", added <= 1.5)
-    ratio(
-        "20 parallel `crmauth token` (keyring) / 1, wall time",
-        median_ms(parallel, "20 token calls at once"),
-        median_ms(parallel, "1 token call"),
-        2.0,
-    )
+    target = "20 parallel `crmauth token` (keyring) / 1, wall time"
+    many, one = median_ms(parallel, "20 token calls at once"), median_ms(parallel, "1 token call")
+    if many is None or one is None:
+        not_measured(target, "≤ 2.00×")
+    else:
+        floors = []
+        for name, twenty, single in (
+            ("secret-tool", "20 secret-tool lookups at once", "1 secret-tool lookup"),
+            ("/bin/true", "20 /bin/true at once", "1 /bin/true"),
+        ):
+            if median_ms(parallel, twenty) and median_ms(parallel, single):
+                floors.append(f"{name} {median_ms(parallel, twenty) / median_ms(parallel, single):.2f}×")
+        reference = f"{one:.2f} ms; same for " + ", ".join(floors) if floors else f"{one:.2f} ms"
+        row(target, f"{many:.2f} ms", reference, f"{many / one:.2f}×", "≤ 2.00×", many / one <= 2.0)
     target = "grants for 20 parallel `token --min-valid 2h` on a 30-min token (worst round)"
     if not single_flight:
         not_measured(target, "1 grant")
@@ -155,6 +176,17 @@ def targets(token, startup, curl, parallel, single_flight):
             figure += f", {failed} failed call{'s' if failed != 1 else ''}"
         row(target, f"per round: {rounds}", "—", figure, "1 grant", worst == 1 and not failed)
 
+    # Not a target: with the file store, credentials.json grows too.
+    many_file = median_ms(startup, "crmauth token --store file (1,000 profiles)")
+    one_file = median_ms(startup, "crmauth token --store file (1 profile)")
+    file_growth = None
+    if many_file and one_file:
+        file_growth = (
+            f"Not a target: `token --store file` with 1,000 profiles and 1,000 records in "
+            f"credentials.json takes {many_file:.2f} ms, {many_file / one_file:.2f}× the {one_file:.2f} ms "
+            f"with one (+{many_file - one_file:.2f} ms: both files are read whole)."
+        )
+
     print("\nTargets (issue #18)\n")
     print("| target | measured | reference | ratio / figure | limit | met |")
     print("|---|---:|---:|---:|---:|:---:|")
@@ -162,6 +194,8 @@ def targets(token, startup, curl, parallel, single_flight):
         print("| " + " | ".join(cells) + " |")
     met = sum(cells[-1] == "✓" for cells in rows)
     print(f"\n{met} of {len(rows)} targets met.")
+    if file_growth:
+        print(f"\n{file_growth}")
 
 
 if __name__ == "__main__":
