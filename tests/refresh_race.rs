@@ -5,8 +5,8 @@
 
 mod support;
 
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use support::crmauth::{Env, Store, stores};
 use support::virto::FakeVirto;
@@ -18,8 +18,16 @@ const PASSWORD: &str = "race-password";
 
 /// Starts `PROCESSES` `crmauth token ...` at once and waits for all of them.
 fn token_stampede(env: &Env, args: &[&str]) -> Vec<Output> {
+    start_tokens(env, args)
+        .into_iter()
+        .map(|child| child.wait_with_output().expect("wait for crmauth"))
+        .collect()
+}
+
+/// Starts `PROCESSES` `crmauth token ...` at once.
+fn start_tokens(env: &Env, args: &[&str]) -> Vec<Child> {
     let binary = assert_cmd::cargo::cargo_bin("crmauth");
-    let children: Vec<_> = (0..PROCESSES)
+    (0..PROCESSES)
         .map(|_| {
             let mut command = Command::new(&binary);
             for (key, _) in std::env::vars_os() {
@@ -40,10 +48,6 @@ fn token_stampede(env: &Env, args: &[&str]) -> Vec<Output> {
                 .spawn()
                 .expect("spawn crmauth")
         })
-        .collect();
-    children
-        .into_iter()
-        .map(|child| child.wait_with_output().expect("wait for crmauth"))
         .collect()
 }
 
@@ -67,7 +71,7 @@ fn login(env: &Env, provider: &str, url: &str, user: &str, password: &str) {
 /// on arrival, before the delay), so that what the test runs next overlaps
 /// the refresh.
 fn refresh_in_flight(server: &FakeVirto) {
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let arrived = || {
         server
             .requests_to("/connect/token")
@@ -237,4 +241,53 @@ fn logout_revoke_during_a_refresh_revokes_the_rotated_token() {
         "the live token survived"
     );
     env.run(&["token"]).code(3);
+}
+
+/// The read path takes no lock (issue #18): with the profile's lock held by
+/// another process (this test, as a refresh would hold it), 20 `token` calls
+/// on a valid token all answer, none waits for it.
+#[test]
+fn reading_a_valid_token_takes_no_lock() {
+    for store in stores() {
+        let server = FakeVirtuous::start();
+        server.add_user(USER, PASSWORD);
+        server.set_expires_in(Some(3600));
+        let env = Env::new(store);
+        login(&env, "virtuous", &server.url(), USER, PASSWORD);
+        let lock = std::fs::OpenOptions::new()
+            .write(true)
+            .open(env.config_dir().join("locks").join("default.lock"))
+            .expect("the profile's lock file, made by login");
+        lock.lock().expect("hold the profile's lock");
+
+        let mut children = start_tokens(&env, &[]);
+        let started = Instant::now();
+        while children
+            .iter_mut()
+            .any(|child| child.try_wait().expect("poll crmauth").is_none())
+        {
+            if started.elapsed() > Duration::from_secs(10) {
+                let mut waiting = 0;
+                for child in &mut children {
+                    if child.try_wait().ok().flatten().is_none() {
+                        let _ = child.kill();
+                        waiting += 1;
+                    }
+                }
+                panic!(
+                    "{waiting} token calls waited for the profile's lock ({})",
+                    store.name()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let outputs: Vec<Output> = children
+            .into_iter()
+            .map(|child| child.wait_with_output().expect("wait for crmauth"))
+            .collect();
+        let token = the_one_token(&outputs);
+        assert_eq!(Some(&token), server.last_access_token().as_ref());
+        assert_eq!(server.grant_count("refresh_token"), 0, "{}", store.name());
+        drop(lock);
+    }
 }
