@@ -9,14 +9,14 @@
 //! keyring read started three threads and crossed between them on each
 //! call. This is the hot path of `crmauth token` (issue #18).
 //!
-//! There is no deadline here: the caller runs its calls under one
-//! (keyring.rs, doctor), and a read waits at most [`BACKSTOP`].
+//! Every read waits until the caller's [`Deadline`], on this thread: no
+//! worker thread is needed to give up on a frozen daemon.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead as _, BufReader, Read as _, Write as _};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,12 +24,12 @@ use thiserror::Error;
 use zvariant::serialized::{Context, Data};
 use zvariant::{DynamicType, Endian, ObjectPath, OwnedValue, Signature, Type, Value};
 
+pub use crate::store::deadline::Deadline;
+
 const BUS_NAME: &str = "org.freedesktop.DBus";
 const BUS_PATH: &str = "/org/freedesktop/DBus";
 /// Far beyond any record; a peer that announces more is not believed.
 const MAX_MESSAGE: usize = 16 << 20;
-/// A read that waits this long means the caller's deadline was ignored.
-const BACKSTOP: Duration = Duration::from_secs(600);
 const LINE_LIMIT: u64 = 512;
 
 const METHOD_CALL: u8 = 1;
@@ -52,6 +52,9 @@ pub enum BusError {
     /// Bytes that are not what D-Bus or the method promised.
     #[error("{0}")]
     Protocol(String),
+    /// Nothing came before the deadline.
+    #[error("no answer within {} s", .0.as_secs())]
+    Timeout(Duration),
 }
 
 impl From<zvariant::Error> for BusError {
@@ -122,6 +125,7 @@ impl Message {
 /// A connection to the session bus.
 pub struct Bus {
     socket: BufReader<UnixStream>,
+    deadline: Deadline,
     /// `OK` from the bus's authentication is still to be read: it was sent
     /// on together with the first call, as sd-bus does.
     auth_pending: bool,
@@ -137,12 +141,20 @@ impl Bus {
     /// Connects to the session bus, authenticates and says Hello. Only the
     /// sending is done here: the answers are read with the first reply, so
     /// the caller's own work overlaps the bus's.
-    pub fn session() -> Result<Self, BusError> {
+    pub fn session(deadline: Deadline) -> Result<Self, BusError> {
         let stream = connect_session()?;
-        stream.set_read_timeout(Some(BACKSTOP))?;
-        stream.set_write_timeout(Some(BACKSTOP))?;
+        // Backstops: reads wait for the deadline in `wait_readable`, and a
+        // message is far smaller than the socket's buffer, so a write that
+        // waits means the bus is frozen.
+        let left = deadline
+            .end
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1));
+        stream.set_read_timeout(Some(left))?;
+        stream.set_write_timeout(Some(left))?;
         let mut bus = Self {
             socket: BufReader::new(stream),
+            deadline,
             auth_pending: true,
             next_serial: 1,
             replies: HashMap::new(),
@@ -281,9 +293,59 @@ impl Bus {
         Ok((serial, message))
     }
 
+    /// Waits until bytes can be read, or the deadline passes; says once
+    /// that it waits when the notice is due. Reads themselves then wait at
+    /// most until the deadline.
+    fn wait_readable(&mut self) -> Result<(), BusError> {
+        use std::os::fd::AsRawFd as _;
+        if !self.socket.buffer().is_empty() {
+            return Ok(());
+        }
+        loop {
+            let now = Instant::now();
+            let notice_at = self.deadline.notice.as_ref().map(|(at, _)| *at);
+            let until = notice_at
+                .filter(|at| *at < self.deadline.end)
+                .unwrap_or(self.deadline.end);
+            if until <= now {
+                if until == self.deadline.end {
+                    return Err(BusError::Timeout(self.deadline.limit()));
+                }
+                if let Some((_, say)) = self.deadline.notice.take() {
+                    say();
+                }
+                continue;
+            }
+            let mut poll = libc::pollfd {
+                fd: self.socket.get_ref().as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            let millis = (until - now).as_millis().clamp(1, i32::MAX as u128) as i32;
+            // SAFETY: one valid pollfd, counted as one; no other memory.
+            let ready = unsafe { libc::poll(&mut poll, 1, millis) };
+            if ready > 0 {
+                // Readable, closed or failed: the read says which.
+                let left = self.deadline.end.saturating_duration_since(Instant::now());
+                self.socket
+                    .get_ref()
+                    .set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+                return Ok(());
+            }
+            if ready < 0 {
+                let err = io::Error::last_os_error();
+                if err.kind() != io::ErrorKind::Interrupted {
+                    return Err(BusError::Io(err));
+                }
+            }
+        }
+    }
+
     fn read(&mut self) -> Result<Message, BusError> {
+        self.wait_readable()?;
         if self.auth_pending {
             self.read_auth_answer()?;
+            self.wait_readable()?;
         }
         let mut fixed = [0u8; 16];
         self.socket.read_exact(&mut fixed).map_err(closed)?;
@@ -401,7 +463,15 @@ impl Serialize for Field<'_> {
 
 /// End of stream in the middle of a message: the peer went away.
 fn closed(err: io::Error) -> BusError {
-    if err.kind() == io::ErrorKind::UnexpectedEof {
+    if matches!(
+        err.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    ) {
+        BusError::Io(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the session bus stopped in the middle of a message",
+        ))
+    } else if err.kind() == io::ErrorKind::UnexpectedEof {
         BusError::Io(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "the session bus closed the connection",
@@ -535,6 +605,7 @@ mod tests {
         let (ours, theirs) = UnixStream::pair().expect("socket pair");
         let mut sender = Bus {
             socket: BufReader::new(ours),
+            deadline: Deadline::after(Duration::from_secs(5)),
             auth_pending: false,
             next_serial: 7,
             replies: HashMap::new(),
@@ -551,6 +622,7 @@ mod tests {
         sender.send(&call, &(&attributes,)).expect("send");
         let mut receiver = Bus {
             socket: BufReader::new(theirs),
+            deadline: Deadline::after(Duration::from_secs(5)),
             ..sender
         };
         let message = receiver.read().expect("read");

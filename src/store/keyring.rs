@@ -2,7 +2,7 @@
 //! secret_service.rs), the native stores through keyring-core on macOS and
 //! Windows.
 //!
-//! Every call runs on a worker thread under a deadline: a stopped or frozen
+//! Every call runs under a deadline: a stopped or frozen
 //! daemon otherwise blocks a D-Bus call forever, and an unlock or access
 //! dialog may be waiting for a person. Without a terminal the deadline is
 //! 5 s; with stderr a terminal, a call still waiting after 1 s says so on one
@@ -11,11 +11,10 @@
 
 use std::io::IsTerminal as _;
 use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
 use std::time::Duration;
 
 use crate::secret::Secret;
+use crate::store::deadline::Deadline;
 use crate::store::{SecretStore, StoreError, StoreKind};
 
 const SERVICE: &str = "crmauth";
@@ -82,44 +81,26 @@ impl KeyringStore {
         }
     }
 
-    /// Runs `operation` on a worker thread and waits for it as the module
-    /// documentation says.
+    /// Runs `operation` under the deadline of the module documentation.
     fn call<T: Send + 'static>(
         &self,
         profile: &str,
-        operation: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+        operation: impl FnOnce(Deadline) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, StoreError> {
         let wait = Wait::from_env()?;
-        let (sender, receiver) = mpsc::channel();
-        thread::Builder::new()
-            .name("keyring".to_string())
-            .spawn(move || {
-                // The receiver is gone only when the deadline passed.
-                let _ = sender.send(operation());
-            })
-            .map_err(|_| StoreError::Unavailable("cannot start a worker thread".to_string()))?;
-        let mut waited = Duration::ZERO;
-        if let Some(notice_after) = wait.notice_after.filter(|after| *after < wait.deadline) {
-            match receiver.recv_timeout(notice_after) {
-                Ok(result) => return result.map_err(|failure| into_store_error(profile, failure)),
-                Err(RecvTimeoutError::Disconnected) => return Err(worker_died()),
-                Err(RecvTimeoutError::Timeout) => {
-                    if !self.quiet {
-                        eprintln!("waiting for the keyring — is an unlock or access dialog open?");
-                    }
-                    waited = notice_after;
-                }
-            }
-        }
-        match receiver.recv_timeout(wait.deadline - waited) {
-            Ok(result) => result.map_err(|failure| into_store_error(profile, failure)),
-            Err(RecvTimeoutError::Disconnected) => Err(worker_died()),
-            Err(RecvTimeoutError::Timeout) => Err(StoreError::Unavailable(format!(
-                "no answer within {} s (an unlock or access dialog may be open; {TIMEOUT_VAR} sets how long to wait)",
-                wait.deadline.as_secs()
-            ))),
-        }
+        platform::run(wait.deadline(self.quiet), operation)
+            .map_err(|failure| into_store_error(profile, failure))
     }
+}
+
+/// What is said when a keyring call is still waiting after a while.
+const WAITING: &str = "waiting for the keyring — is an unlock or access dialog open?";
+
+fn no_answer(waited: Duration) -> Failure {
+    Failure::Unavailable(format!(
+        "no answer within {} s (an unlock or access dialog may be open; {TIMEOUT_VAR} sets how long to wait)",
+        waited.as_secs()
+    ))
 }
 
 /// How long a keyring call may take, and when to say that it is waiting.
@@ -129,6 +110,21 @@ struct Wait {
 }
 
 impl Wait {
+    /// From now: the end, and the one line said (unless `quiet`) when the
+    /// call is still waiting at the notice time.
+    fn deadline(&self, quiet: bool) -> Deadline {
+        let mut deadline = Deadline::after(self.deadline);
+        if let Some(after) = self.notice_after.filter(|after| *after < self.deadline)
+            && !quiet
+        {
+            deadline.notice = Some((
+                deadline.started + after,
+                Box::new(|| eprintln!("{WAITING}")),
+            ));
+        }
+        deadline
+    }
+
     fn from_env() -> Result<Self, StoreError> {
         let person = std::io::stderr().is_terminal();
         let deadline = match std::env::var_os(TIMEOUT_VAR) {
@@ -157,10 +153,6 @@ impl Wait {
     }
 }
 
-fn worker_died() -> StoreError {
-    StoreError::Unavailable("the keyring call ended without an answer".to_string())
-}
-
 fn into_store_error(profile: &str, failure: Failure) -> StoreError {
     match failure {
         Failure::Unavailable(reason) => StoreError::Unavailable(reason),
@@ -177,7 +169,9 @@ impl SecretStore for KeyringStore {
 
     fn load_raw(&self, profile: &str) -> Result<Option<Secret>, StoreError> {
         let (service, account) = (self.service.clone(), profile.to_string());
-        match self.call(profile, move || platform::load(&service, &account))? {
+        match self.call(profile, move |deadline| {
+            platform::load(deadline, &service, &account)
+        })? {
             Some(bytes) => String::from_utf8(bytes)
                 .map(|text| Some(Secret::new(text)))
                 .map_err(|_| damaged(profile, "the stored secret is not UTF-8")),
@@ -189,14 +183,22 @@ impl SecretStore for KeyringStore {
         let (service, account) = (self.service.clone(), profile.to_string());
         let label = self.label(profile);
         let record = record.clone();
-        self.call(profile, move || {
-            platform::save(&service, &account, &label, record.expose().as_bytes())
+        self.call(profile, move |deadline| {
+            platform::save(
+                deadline,
+                &service,
+                &account,
+                &label,
+                record.expose().as_bytes(),
+            )
         })
     }
 
     fn delete(&self, profile: &str) -> Result<(), StoreError> {
         let (service, account) = (self.service.clone(), profile.to_string());
-        self.call(profile, move || platform::delete(&service, &account))
+        self.call(profile, move |deadline| {
+            platform::delete(deadline, &service, &account)
+        })
     }
 }
 
@@ -216,7 +218,16 @@ mod platform {
     use std::collections::HashMap;
 
     use super::Failure;
+    use crate::store::deadline::Deadline;
     use crate::store::secret_service::{SecretService, ServiceError};
+
+    /// On this thread: the D-Bus connection keeps the deadline itself.
+    pub fn run<T>(
+        deadline: Deadline,
+        operation: impl FnOnce(Deadline) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        operation(deadline)
+    }
 
     fn attributes<'a>(service: &'a str, account: &'a str) -> HashMap<&'a str, &'a str> {
         HashMap::from([("service", service), ("username", account)])
@@ -226,23 +237,34 @@ mod platform {
         match err {
             ServiceError::BadRecord(_) => Failure::Corrupt("the stored secret cannot be decrypted"),
             ServiceError::Denied(_) => Failure::Denied(err.to_string()),
+            ServiceError::NoAnswer(waited) => super::no_answer(waited),
             other => Failure::Unavailable(other.to_string()),
         }
     }
 
-    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+    pub fn load(
+        deadline: Deadline,
+        service: &str,
+        account: &str,
+    ) -> Result<Option<Vec<u8>>, Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(|ss| ss.lookup(&attributes)).map_err(failure)
+        SecretService::with(deadline, |ss| ss.lookup(&attributes)).map_err(failure)
     }
 
-    pub fn save(service: &str, account: &str, label: &str, secret: &[u8]) -> Result<(), Failure> {
+    pub fn save(
+        deadline: Deadline,
+        service: &str,
+        account: &str,
+        label: &str,
+        secret: &[u8],
+    ) -> Result<(), Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(|ss| ss.store(label, &attributes, secret)).map_err(failure)
+        SecretService::with(deadline, |ss| ss.store(label, &attributes, secret)).map_err(failure)
     }
 
-    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+    pub fn delete(deadline: Deadline, service: &str, account: &str) -> Result<(), Failure> {
         let attributes = attributes(service, account);
-        SecretService::with(|ss| ss.delete(&attributes).map(|_| ())).map_err(failure)
+        SecretService::with(deadline, |ss| ss.delete(&attributes).map(|_| ())).map_err(failure)
     }
 }
 
@@ -257,7 +279,44 @@ mod platform {
     use keyring_core::Error as KeyringError;
     use keyring_core::api::CredentialStore;
 
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    use std::thread;
+    use std::time::Instant;
+
     use super::Failure;
+    use crate::store::deadline::Deadline;
+
+    /// keyring-core's calls have no deadline: a worker thread makes them,
+    /// and is left behind when the deadline passes (the process ends soon).
+    pub fn run<T: Send + 'static>(
+        mut deadline: Deadline,
+        operation: impl FnOnce(Deadline) -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, Failure> {
+        let notice = deadline.notice.take();
+        let (end, limit) = (deadline.end, deadline.limit());
+        let (sender, receiver) = mpsc::channel();
+        thread::Builder::new()
+            .name("keyring".to_string())
+            .spawn(move || {
+                // The receiver is gone only when the deadline passed.
+                let _ = sender.send(operation(deadline));
+            })
+            .map_err(|_| Failure::Unavailable("cannot start a worker thread".to_string()))?;
+        let worker_died =
+            || Failure::Unavailable("the keyring call ended without an answer".to_string());
+        if let Some((at, say)) = notice {
+            match receiver.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                Ok(result) => return result,
+                Err(RecvTimeoutError::Disconnected) => return Err(worker_died()),
+                Err(RecvTimeoutError::Timeout) => say(),
+            }
+        }
+        match receiver.recv_timeout(end.saturating_duration_since(Instant::now())) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Disconnected) => Err(worker_died()),
+            Err(RecvTimeoutError::Timeout) => Err(super::no_answer(limit)),
+        }
+    }
 
     #[cfg(not(windows))]
     fn entry(service: &str, account: &str) -> Result<Entry, Failure> {
@@ -288,7 +347,11 @@ mod platform {
     }
 
     #[cfg(not(windows))]
-    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+    pub fn load(
+        _deadline: Deadline,
+        service: &str,
+        account: &str,
+    ) -> Result<Option<Vec<u8>>, Failure> {
         match entry(service, account)?.get_secret() {
             Ok(record) => Ok(Some(record)),
             Err(KeyringError::NoEntry) => Ok(None),
@@ -297,12 +360,18 @@ mod platform {
     }
 
     #[cfg(not(windows))]
-    pub fn save(service: &str, account: &str, _label: &str, secret: &[u8]) -> Result<(), Failure> {
+    pub fn save(
+        _deadline: Deadline,
+        service: &str,
+        account: &str,
+        _label: &str,
+        secret: &[u8],
+    ) -> Result<(), Failure> {
         entry(service, account)?.set_secret(secret).map_err(failure)
     }
 
     #[cfg(not(windows))]
-    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+    pub fn delete(_deadline: Deadline, service: &str, account: &str) -> Result<(), Failure> {
         match entry(service, account)?.delete_credential() {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
             Err(err) => Err(failure(err)),
@@ -339,7 +408,11 @@ mod platform {
     }
 
     #[cfg(windows)]
-    pub fn load(service: &str, account: &str) -> Result<Option<Vec<u8>>, Failure> {
+    pub fn load(
+        _deadline: Deadline,
+        service: &str,
+        account: &str,
+    ) -> Result<Option<Vec<u8>>, Failure> {
         use crate::store::chunks;
         match chunks::load(&ServiceEntries { service }, account) {
             Ok(record) => Ok(Some(record.expose().as_bytes().to_vec())),
@@ -349,7 +422,13 @@ mod platform {
     }
 
     #[cfg(windows)]
-    pub fn save(service: &str, account: &str, _label: &str, secret: &[u8]) -> Result<(), Failure> {
+    pub fn save(
+        _deadline: Deadline,
+        service: &str,
+        account: &str,
+        _label: &str,
+        secret: &[u8],
+    ) -> Result<(), Failure> {
         use crate::store::chunks;
         let text = std::str::from_utf8(secret)
             .map_err(|_| Failure::Corrupt("the record to store is not UTF-8"))?;
@@ -364,7 +443,7 @@ mod platform {
     }
 
     #[cfg(windows)]
-    pub fn delete(service: &str, account: &str) -> Result<(), Failure> {
+    pub fn delete(_deadline: Deadline, service: &str, account: &str) -> Result<(), Failure> {
         use crate::store::chunks;
         match chunks::delete(&ServiceEntries { service }, account) {
             Ok(()) | Err(KeyringError::NoEntry) => Ok(()),

@@ -6,6 +6,7 @@
 pub mod chunks;
 #[cfg(target_os = "linux")]
 pub mod dbus;
+pub mod deadline;
 pub mod file;
 pub mod keyring;
 #[cfg(target_os = "linux")]

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use thiserror::Error;
 use zvariant::{OwnedObjectPath, OwnedValue, Value};
 
-use crate::store::dbus::{Bus, BusError, Call};
+use crate::store::dbus::{Bus, BusError, Call, Deadline};
 use crate::store::secret_session::{self, PrivateKey, SessionKey};
 
 const SERVICE_NAME: &str = "org.freedesktop.secrets";
@@ -61,6 +61,9 @@ pub enum ServiceError {
     /// The keyring works; the record in it cannot be read (exit 1, not 6).
     #[error("{0}")]
     BadRecord(&'static str),
+    /// Nothing came before the deadline.
+    #[error("no answer within {} s", .0.as_secs())]
+    NoAnswer(std::time::Duration),
 }
 
 impl From<BusError> for ServiceError {
@@ -70,6 +73,7 @@ impl From<BusError> for ServiceError {
             BusError::Io(io) => Self::Gone(io.to_string()),
             BusError::NoBus(text) => Self::NoBus(text),
             BusError::Protocol(text) => Self::Failed(text),
+            BusError::Timeout(waited) => Self::NoAnswer(waited),
         }
     }
 }
@@ -113,12 +117,13 @@ struct OpenSession {
 }
 
 impl SecretService {
-    /// Connects and opens a session; runs `work` on it. The connection
-    /// closes when this returns.
+    /// Connects and opens a session; runs `work` on it, every call answered
+    /// before `deadline` or failing. The connection closes when this returns.
     pub fn with<T>(
+        deadline: Deadline,
         work: impl FnOnce(&mut SecretService) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
-        let mut bus = Bus::session()?;
+        let mut bus = Bus::session(deadline)?;
         // Computed while the bus authenticates us and answers Hello.
         let (private, public) = secret_session::keypair()
             .ok_or_else(|| ServiceError::Failed("the OS gave no random numbers".into()))?;

@@ -40,7 +40,7 @@ pub enum Collection {
 pub fn probe(deadline: Duration) -> Finding {
     let (send, receive) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = send.send(ask());
+        let _ = send.send(ask(deadline));
     });
     receive
         .recv_timeout(deadline)
@@ -56,8 +56,8 @@ pub fn bus_address() -> String {
 }
 
 #[cfg(target_os = "linux")]
-fn ask() -> Finding {
-    use crate::store::dbus::{Bus, BusError, Call};
+fn ask(deadline: Duration) -> Finding {
+    use crate::store::dbus::{Bus, BusError, Call, Deadline};
 
     const SERVICE: &str = "org.freedesktop.secrets";
     let to_bus = |member| Call {
@@ -70,7 +70,7 @@ fn ask() -> Finding {
         address: bus_address(),
         reason: err.to_string(),
     };
-    let mut bus = match Bus::session() {
+    let mut bus = match Bus::session(Deadline::after(deadline)) {
         Ok(bus) => bus,
         Err(err) => return no_bus(err),
     };
@@ -155,6 +155,6 @@ fn daemon_name(pid: u32) -> String {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn ask() -> Finding {
+fn ask(_deadline: Duration) -> Finding {
     Finding::NoService
 }
