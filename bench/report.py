@@ -105,11 +105,6 @@ def targets(token, startup, curl, parallel, single_flight):
     def not_measured(target, limit):
         row(target, "not measured", "—", "—", limit, False)
 
-    def at_most_ms(target, value, limit):
-        if value is None:
-            return not_measured(target, f"≤ {limit:.1f} ms")
-        row(target, f"{value:.2f} ms", "—", f"{value:.2f} ms", f"≤ {limit:.1f} ms", value <= limit)
-
     def ratio(target, measured, reference, limit):
         if measured is None or reference is None:
             return not_measured(target, f"≤ {limit:.2f}×")
