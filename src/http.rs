@@ -515,18 +515,22 @@ fn is_name_resolution_failure(err: &std::io::Error) -> bool {
                 .is_some_and(|code| WINSOCK_LOOKUP_ERRORS.contains(&code)))
 }
 
+/// Variables ureq reads, in the order it reads them: the first one set is
+/// the proxy for every request.
+pub const PROXY_VARS: &[&str] = &[
+    "ALL_PROXY",
+    "all_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
 /// Whether a proxy variable that ureq reads is set.
 fn proxy_is_set() -> bool {
-    [
-        "ALL_PROXY",
-        "all_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-    ]
-    .iter()
-    .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+    PROXY_VARS
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
 /// The system trust store (which honours `SSL_CERT_FILE`) plus the user's CA bundle.

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use super::check::Check;
 use crate::commands::curl::find_curl;
+use crate::http::PROXY_VARS;
 use crate::profile::ProfilesFile;
 use crate::urls;
 
@@ -99,17 +100,6 @@ fn parse_version(line: &str) -> Option<(u32, u32)> {
     let minor = numbers.next()?.parse().ok()?;
     Some((major, minor))
 }
-
-/// Variables ureq reads, in the order it reads them: the first one set is
-/// the proxy for every request.
-const PROXY_VARS: &[&str] = &[
-    "ALL_PROXY",
-    "all_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-];
 
 /// Which proxy applies, and to which profile. Proxy URLs may carry a
 /// password: only scheme, host and port are shown.
