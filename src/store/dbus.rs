@@ -198,17 +198,10 @@ impl Bus {
             Some(message) => message,
             None => loop {
                 let message = self.read()?;
-                match message.reply_serial {
-                    Some(answered) if answered == serial => break message,
-                    Some(answered) => {
-                        self.replies.insert(answered, message);
-                    }
-                    None if message.kind == SIGNAL && self.watching => {
-                        self.signals.push_back(message);
-                    }
-                    // Calls to us, and signals nobody asked for.
-                    None => {}
+                if message.reply_serial == Some(serial) {
+                    break message;
                 }
+                self.keep(message);
             },
         };
         if message.kind == ERROR {
@@ -253,14 +246,23 @@ impl Bus {
         }
         loop {
             let message = self.read()?;
-            match message.reply_serial {
-                Some(answered) => {
-                    self.replies.insert(answered, message);
-                }
-                None if message.kind == SIGNAL && wanted(&message) => return Ok(message),
-                None if message.kind == SIGNAL => self.signals.push_back(message),
-                None => {}
+            if message.kind == SIGNAL && wanted(&message) {
+                return Ok(message);
             }
+            self.keep(message);
+        }
+    }
+
+    /// Keeps a message read while waiting for another: a reply for its
+    /// call, a signal once a match rule asked for signals. Calls to us, and
+    /// signals nobody asked for, are dropped.
+    fn keep(&mut self, message: Message) {
+        match message.reply_serial {
+            Some(answered) => {
+                self.replies.insert(answered, message);
+            }
+            None if message.kind == SIGNAL && self.watching => self.signals.push_back(message),
+            None => {}
         }
     }
 
